@@ -1,0 +1,47 @@
+"""Opgavebasen: which professional groups may take over a task in Danish health care, and on what conditions."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Mapping
+
+from flask import Flask
+
+from kb.config import PROJECT_ROOT, settings_from_environment
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Application factory. `config` overrides the environment (tests pass their database URL here)."""
+    app = Flask(
+        __name__,
+        instance_relative_config=True,
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder="static",
+    )
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    app.config.from_mapping(settings_from_environment(Path(app.instance_path), dict(config or {})))
+    if config:
+        app.config.from_mapping(config)
+
+    from kb import models  # noqa: F401 - register every table before migrations look at metadata
+    from kb.extensions import babel, csrf, db, login_manager, migrate
+    from kb.web import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+
+    from kb import auth, web  # noqa: F401 - auth registers the user loader
+    from kb.api import bp as api_bp
+    from kb.catalogue import bp as catalogue_bp
+
+    web.init_app(app)
+    app.register_blueprint(catalogue_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+    csrf.exempt(api_bp)  # read-only JSON; no cookies-based writes live there
+
+    from kb.cli import register_commands
+
+    register_commands(app)
+    return app

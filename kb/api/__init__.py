@@ -1,0 +1,8 @@
+"""JSON API, version 1 (read side). Contract: shared/design/architecture.md."""
+from flask import Blueprint
+
+bp = Blueprint("api", __name__)
+
+from kb.api import routes  # noqa: E402,F401 - routes register on bp
+from kb.api import openapi  # noqa: E402,F401
+from kb.whomay import routes as _whomay_routes  # noqa: E402,F401 - who-may endpoints live with their feature

@@ -1,0 +1,99 @@
+"""The OpenAPI 3.1 document for API v1. A test checks that its paths are exactly the registered /api/v1 routes."""
+from __future__ import annotations
+
+from flask import jsonify
+
+from kb.api import bp
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _param(name: str, where: str = "query", schema: dict | None = None, description: str = "",
+           required: bool = False) -> dict:
+    return {"name": name, "in": where, "required": required or where == "path",
+            "schema": schema or {"type": "string"}, "description": description}
+
+
+SLUG = _param("slug", "path", {"type": "string", "pattern": "^[a-z0-9-]+$"})
+CONTEXT = [
+    _param("setting", description="Miljø (slug)"),
+    _param("complexity", schema={"type": "string", "enum": ["uncomplicated", "complex"]}),
+    _param("date", schema={"type": "string", "format": "date"}, description="Læs reglerne på denne dato"),
+]
+
+
+def _responses(schema: dict, not_found: bool = False) -> dict:
+    out = {"200": {"description": "OK", "content": {"application/json": {"schema": schema}}},
+           "400": {"description": "Ugyldig parameter", "content": {"application/json": {"schema": ERROR}}}}
+    if not_found:
+        out["404"] = {"description": "Ukendt slug", "content": {"application/json": {"schema": ERROR}}}
+    return out
+
+
+def _list_of(ref: str) -> dict:
+    return {"type": "object", "required": ["items"],
+            "properties": {"items": {"type": "array", "items": {"$ref": ref}}, "total": {"type": "integer"}}}
+
+
+DOCUMENT = {
+    "openapi": "3.1.0",
+    "info": {"title": "Opgavebasen API", "version": "1",
+             "description": "Hvilke faggrupper må overtage opgaven, og på hvilke betingelser? Læse-API."},
+    "paths": {
+        "/api/v1/professions": {"get": {"summary": "Faggrupper", "responses": _responses(
+            _list_of("#/components/schemas/ProfessionSummary"))}},
+        "/api/v1/professions/{slug}": {"get": {"summary": "En faggruppe", "parameters": [SLUG],
+                                               "responses": _responses({"type": "object"}, True)}},
+        "/api/v1/professions/{slug}/shiftable": {"get": {
+            "summary": "Opgaver faggruppen løser, som andre må overtage",
+            "parameters": [SLUG, *CONTEXT, _param("takers", schema={"type": "integer", "minimum": 1, "maximum": 50})],
+            "responses": _responses({"type": "object", "properties": {
+                "items": {"type": "array", "items": {"type": "object", "properties": {
+                    "task": {"$ref": "#/components/schemas/TaskRef"},
+                    "takers": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}}}}}}}, True)}},
+        "/api/v1/tasks": {"get": {
+            "summary": "Opgaver", "parameters": [
+                _param("q", description="Søgning"),
+                _param("category", schema={"type": "string", "enum": ["administrative", "clinical", "coordination"]}),
+                _param("setting"), _param("holder"),
+                _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 500}),
+                _param("offset", schema={"type": "integer", "minimum": 0})],
+            "responses": _responses(_list_of("#/components/schemas/TaskRef"))}},
+        "/api/v1/tasks/{slug}": {"get": {"summary": "En opgave med krav, bestemmelser, kilder og evidens",
+                                         "parameters": [SLUG], "responses": _responses({"type": "object"}, True)}},
+        "/api/v1/tasks/{slug}/who-may": {"get": {
+            "summary": "Hvem må overtage opgaven", "parameters": [SLUG, *CONTEXT],
+            "responses": _responses({"type": "object", "required": ["task", "results"], "properties": {
+                "task": {"$ref": "#/components/schemas/TaskRef"},
+                "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}}}}, True)}},
+        "/api/v1/openapi.json": {"get": {"summary": "Dette dokument",
+                                         "responses": {"200": {"description": "OpenAPI-dokumentet"}}}},
+    },
+    "components": {"schemas": {
+        "Error": {"type": "object", "required": ["error"], "properties": {"error": {
+            "type": "object", "required": ["code", "message"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+        "ProfessionSummary": {"type": "object", "required": ["slug", "name"], "properties": {
+            "slug": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": "string"},
+            "authorised": {"type": "boolean"}, "has_reserved_area": {"type": "boolean"},
+            "isco08": {"type": "string"}}},
+        "TaskRef": {"type": "object", "required": ["slug", "title", "category"], "properties": {
+            "slug": {"type": "string"}, "title": {"type": "string"},
+            "category": {"type": "string", "enum": ["administrative", "clinical", "coordination"]}}},
+        "Result": {"type": "object", "required": ["profession", "verdict", "conditions", "missing_competences",
+                                                  "reasons"], "properties": {
+            "profession": {"type": "string"},
+            "verdict": {"type": "string", "enum": ["independent", "independent_after_training", "delegation",
+                                                   "delegation_after_training", "not_allowed"]},
+            "conditions": {"type": "array", "items": {"type": "string"}},
+            "missing_competences": {"type": "array", "items": {"type": "object"}},
+            "reasons": {"type": "array", "items": {"type": "object", "required": ["kind", "text"], "properties": {
+                "kind": {"type": "string", "enum": ["legal", "organisational", "competence"]},
+                "text": {"type": "string"}, "provision": {"type": ["object", "null"]}}}}}},
+    }},
+}
+
+
+@bp.get("/openapi.json")
+def openapi():
+    return jsonify(DOCUMENT)

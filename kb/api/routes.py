@@ -1,0 +1,69 @@
+"""API v1 routes. Bad parameters are 400, unknown slugs 404, both as JSON errors."""
+from __future__ import annotations
+
+from flask import jsonify, request
+
+from kb.api import bp, serializers
+from kb.api.errors import ApiError, json_error
+from kb.catalogue import queries
+from kb.models.enums import TASK_CATEGORIES
+
+MAX_LIMIT = 500
+
+
+@bp.app_errorhandler(ApiError)
+def api_error(error: ApiError):
+    return json_error(error.status, error.code, error.message)
+
+
+def _int_param(name: str, default: int, low: int, high: int) -> int:
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, "bad_parameter", f"'{name}' skal være et heltal (fik '{raw}').") from None
+    if not low <= value <= high:
+        raise ApiError(400, "bad_parameter", f"'{name}' skal ligge mellem {low} og {high}.")
+    return value
+
+
+@bp.get("/professions")
+def professions():
+    items = [serializers.profession_summary(p) for p in queries.profession_list()]
+    return jsonify({"items": items, "total": len(items)})
+
+
+@bp.get("/professions/<slug>")
+def profession(slug: str):
+    p = queries.profession_by_slug(slug)
+    if p is None:
+        raise ApiError(404, "not_found", f"Ukendt faggruppe: '{slug}'.")
+    return jsonify(serializers.profession_detail(p, queries.tasks_held_by(p), queries.reserving_provisions(p)))
+
+
+@bp.get("/tasks")
+def tasks():
+    category = request.args.get("category") or None
+    if category is not None and category not in TASK_CATEGORIES:
+        raise ApiError(400, "bad_parameter", f"'category' skal være en af {', '.join(TASK_CATEGORIES)}.")
+    f = queries.TaskFilter(
+        q=request.args.get("q", "")[:200],
+        category=category,
+        setting=request.args.get("setting") or None,
+        holder=request.args.get("holder") or None,
+        limit=_int_param("limit", 50, 1, MAX_LIMIT),
+        offset=_int_param("offset", 0, 0, 10**9),
+    )
+    items, total = queries.task_list(f)
+    return jsonify({"items": [serializers.task_summary(t) for t in items], "total": total,
+                    "limit": f.limit, "offset": f.offset})
+
+
+@bp.get("/tasks/<slug>")
+def task(slug: str):
+    t = queries.task_by_slug(slug)
+    if t is None or t.status != "published":
+        raise ApiError(404, "not_found", f"Ukendt opgave: '{slug}'.")
+    return jsonify(serializers.task_detail(t))

@@ -1,0 +1,73 @@
+"""Routes for the catalogue pages."""
+from __future__ import annotations
+
+from flask import abort, render_template, request
+
+from kb.catalogue import bp, queries
+from kb.models.enums import TASK_CATEGORIES
+from kb.whomay.facts import load_task
+from kb.whomay.service import BadContext, matrix_for, parse_context
+
+
+@bp.get("/")
+def home():
+    category = request.args.get("category")
+    if category not in TASK_CATEGORIES:
+        category = None
+    tasks, total = queries.task_list(queries.TaskFilter(category=category, limit=1000))
+    return render_template("catalogue/home.html", counts=queries.counts(), tasks=tasks, total=total,
+                           category=category)
+
+
+@bp.get("/tasks/<slug>")
+def task(slug: str):
+    task = queries.task_by_slug(slug)
+    if task is None or task.status != "published":
+        abort(404, description="Opgaven findes ikke.")
+    try:
+        context = parse_context(request.args)
+    except BadContext as exc:
+        abort(400, description=str(exc))
+    matrix = matrix_for(load_task(slug), context)
+    return render_template("catalogue/task.html", task=task, matrix=matrix, settings=queries.settings())
+
+
+@bp.get("/professions/")
+def professions():
+    return render_template("catalogue/professions.html", professions=queries.profession_list())
+
+
+@bp.get("/professions/<slug>")
+def profession(slug: str):
+    profession = queries.profession_by_slug(slug)
+    if profession is None:
+        abort(404, description="Faggruppen findes ikke.")
+    return render_template(
+        "catalogue/profession.html", profession=profession, tasks=queries.tasks_held_by(profession),
+        reserving=queries.reserving_provisions(profession))
+
+
+@bp.get("/law/")
+def law():
+    return render_template("catalogue/law.html", acts=queries.legal_acts())
+
+
+CONTEXT_LINES = 15
+MAX_SPAN = 600
+
+
+@bp.get("/sources/<slug>")
+def source(slug: str):
+    """Show the cited lines of a source report (with some context), so a citation can be checked by eye."""
+    document = queries.source_document(slug)
+    if document is None:
+        abort(404, description="Kilden findes ikke.")
+    try:
+        first = max(1, int(request.args.get("from", 1)))
+        last = max(first, int(request.args.get("to", first)))
+    except ValueError:
+        abort(400, description="Linjenumre skal være heltal.")
+    last = min(last, first + MAX_SPAN)
+    lines = queries.source_lines(document, max(1, first - CONTEXT_LINES), last + CONTEXT_LINES)
+    return render_template("catalogue/source.html", document=document, lines=lines, first=first, last=last,
+                           available=lines is not None)

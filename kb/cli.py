@@ -1,0 +1,88 @@
+"""The `kb` command: Flask's CLI (kb run, kb db upgrade, …) plus the knowledge-base commands."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+from flask.cli import FlaskGroup, with_appcontext
+
+from kb.models.enums import TASK_CATEGORIES
+
+
+def _create_app() -> Flask:
+    from kb import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
+def main() -> None:
+    """Opgavebasen — hvem må overtage opgaven, og på hvilke betingelser."""
+
+
+def _seed_dir(path: str | None) -> Path:
+    return Path(path or current_app.config["KB_SEED_DIR"])
+
+
+def _print_errors(errors) -> None:
+    click.echo(f"Fejl i seed-data ({len(errors.errors)}):", err=True)
+    for error in errors.errors:
+        click.echo(f"  - {error}", err=True)
+
+
+@click.command("seed")
+@click.option("--path", type=click.Path(exists=True, file_okay=False), help="Mappe med seed/*.yaml.")
+@click.option("--dry-run", is_flag=True, help="Vis hvad der ville ændres, uden at skrive noget.")
+@with_appcontext
+def seed_command(path: str | None, dry_run: bool) -> None:
+    """Indlæs seed-viden (upsert efter slug; alt eller intet)."""
+    from kb.extensions import db
+    from kb.seeding import SeedErrors, load_bundle, read_bundle
+
+    try:
+        bundle = read_bundle(_seed_dir(path))
+        changes = load_bundle(db.session, bundle, dry_run=dry_run)
+    except SeedErrors as errors:
+        _print_errors(errors)
+        sys.exit(1)
+    total = sum(changes.values())
+    prefix = "[tørkørsel] " if dry_run else ""
+    click.echo(f"{prefix}{total} ændringer")
+    for key, value in sorted(changes.items()):
+        click.echo(f"  {key}: {value}")
+
+
+@click.command("check-seed")
+@click.option("--path", type=click.Path(exists=True, file_okay=False), help="Mappe med seed/*.yaml.")
+@with_appcontext
+def check_seed_command(path: str | None) -> None:
+    """Tjek seed-data uden database: felter, unikke slugs, referencer, kilder og linjenumre."""
+    from kb.seeding import SeedErrors, check_line_ranges, read_bundle
+
+    try:
+        bundle = read_bundle(_seed_dir(path))
+        seeds_dir = Path(current_app.config["KB_SHARED_DIR"]) / "seeds"
+        line_errors = check_line_ranges(bundle, seeds_dir)
+        if line_errors:
+            raise SeedErrors(line_errors)
+    except SeedErrors as errors:
+        _print_errors(errors)
+        sys.exit(1)
+    if not seeds_dir.is_dir():
+        click.echo(f"Bemærk: {seeds_dir} findes ikke; linjenumre er ikke tjekket mod rapporterne.")
+    click.echo("Seed-data er i orden.")
+    for name, count in bundle.counts().items():
+        click.echo(f"  {name}: {count}")
+    categories = bundle.task_categories()
+    for category in TASK_CATEGORIES:
+        click.echo(f"  tasks/{category}: {categories.get(category, 0)}")
+
+
+def register_commands(app: Flask) -> None:
+    from kb.whomay.cli import who_may_command
+
+    app.cli.add_command(seed_command)
+    app.cli.add_command(check_seed_command)
+    app.cli.add_command(who_may_command)

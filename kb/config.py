@@ -1,0 +1,49 @@
+"""Settings from the environment. Everything has a default that works on a fresh machine."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _secret_key(instance_path: Path) -> str:
+    """KB_SECRET_KEY, else a key generated once into the instance folder (never committed)."""
+    if key := os.environ.get("KB_SECRET_KEY"):
+        return key
+    path = instance_path / "secret_key"
+    if not path.exists():
+        instance_path.mkdir(parents=True, exist_ok=True)
+        # Create with owner-only permissions before writing the key.
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def normalise_database_url(url: str) -> str:
+    """Accept postgres:// and postgresql:// URLs and use the psycopg 3 driver for them."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return url
+
+
+def settings_from_environment(instance_path: Path, overrides: dict | None = None) -> dict:
+    overrides = overrides or {}
+    default_db = f"sqlite:///{instance_path / 'opgavebasen.db'}"
+    return {
+        "SECRET_KEY": overrides.get("SECRET_KEY") or _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": normalise_database_url(os.environ.get("KB_DATABASE_URL", default_db)),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "KB_SEED_DIR": os.environ.get("KB_SEED_DIR", str(PROJECT_ROOT / "seed")),
+        "KB_SHARED_DIR": os.environ.get("KB_SHARED_DIR", str(PROJECT_ROOT.parent / "shared")),
+        "BABEL_DEFAULT_LOCALE": "da",
+        "KB_LANGUAGES": ["da", "en"],
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": os.environ.get("KB_SECURE_COOKIES", "0") == "1",
+        "KB_PAGE_SIZE": 50,
+    }

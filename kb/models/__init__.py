@@ -1,0 +1,19 @@
+"""The domain model. One module per aggregate; import everything here so metadata is complete."""
+from kb.models.audit import AuditEvent, Revision
+from kb.models.base import Base
+from kb.models.competence import Competence
+from kb.models.education import Education
+from kb.models.law import LegalAct, Provision
+from kb.models.plan import ShiftPlan, ShiftPlanItem
+from kb.models.profession import Profession, ProfessionCompetence, ProfessionShortage, Setting
+from kb.models.rule import Evidence, Rule
+from kb.models.search import Synonym
+from kb.models.source import SourceCitation, SourceDocument
+from kb.models.task import Task, TaskRequirement, TaskTerm
+from kb.models.user import User
+
+__all__ = [
+    "AuditEvent", "Base", "Competence", "Education", "Evidence", "LegalAct", "Profession", "ProfessionCompetence",
+    "ProfessionShortage", "Provision", "Revision", "Rule", "Setting", "ShiftPlan", "ShiftPlanItem", "SourceCitation",
+    "SourceDocument", "Synonym", "Task", "TaskRequirement", "TaskTerm", "User",
+]

@@ -1,0 +1,42 @@
+"""The who-may rule engine (stdlib only: no Flask, no SQLAlchemy).
+
+``who_may(task, professions, context, knowledge)`` answers "which professional groups may take over this task, and
+on what conditions?" from plain facts; ``rank`` and ``shiftable`` order the takers. See :mod:`kb.rules.engine` for
+the semantics (forbeholdt virksomhed, medhjælp, konkret delegation / rammedelegation, skriftlig instruks).
+"""
+
+from .engine import who_may, who_may_one
+from .facts import (
+    Context,
+    EducationFact,
+    Knowledge,
+    ProfessionFact,
+    ProvisionFact,
+    Requirement,
+    RuleFact,
+    TaskFact,
+)
+from .ranking import SHORTAGE_ORDER, rank, shiftable
+from .verdict import VERDICT_ORDER, MissingCompetence, ProvisionRef, Reason, Result, Verdict
+
+__all__ = [
+    "Context",
+    "EducationFact",
+    "Knowledge",
+    "MissingCompetence",
+    "ProfessionFact",
+    "ProvisionFact",
+    "ProvisionRef",
+    "Reason",
+    "Requirement",
+    "Result",
+    "RuleFact",
+    "SHORTAGE_ORDER",
+    "TaskFact",
+    "VERDICT_ORDER",
+    "Verdict",
+    "rank",
+    "shiftable",
+    "who_may",
+    "who_may_one",
+]

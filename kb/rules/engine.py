@@ -1,0 +1,230 @@
+"""The who-may engine: which professions may take over a task, and on what conditions.
+
+Pure Python over the facts in :mod:`kb.rules.facts`; the semantics follow shared/domain/legal-framework.md § 6.
+For one task, one profession and a :class:`Context` (setting, patient complexity, date) the steps are, in order:
+
+1. **What counts.** Only provisions in force on ``context.on`` count. A rule counts only if its provision (if any)
+   is in force, its ``setting`` is None or equals ``context.setting``, its ``complexity`` is None or equals
+   ``context.complexity``, and its ``profession`` is the profession itself or the profession's parent (a rule for
+   sygeplejerske covers specialsygeplejerske).
+2. **Reservation (forbeholdt virksomhed).** The reserved groups are the union of ``reserved_to`` of the in-force
+   ``reserves`` provisions. The profession is a *member* when its slug or its parent is a reserved group. The task is
+   *never delegable* when an in-force ``never_delegable`` provision exists (BEK 1219's list: recepter, dødsattester,
+   ligsyn, tvang, ...).
+3. **Precedence.**
+   a. a legal ``deny`` rule → ``not_allowed`` (legal reason citing the rule's provision);
+   b. reserved, not a member, no legal ``allow`` rule, and never delegable → ``not_allowed``, citing the reserving
+      provision(s) and the never-delegable provision(s);
+   c. an organisational ``deny`` rule → ``not_allowed`` with an organisational reason (an agreement or local rule,
+      not law);
+   d. otherwise the base verdict: a member, or a profession with a legal ``allow`` rule ("særligt lovhjemlet"), is
+      ``independent``; reserved and not a member → ``delegation`` as *medhjælp* from the reserved groups
+      (``delegable_from``), with the conditions konkret delegation/rammedelegation, rammedelegation needs a
+      skriftlig instruks, and the delegator's duty of udvælgelse, instruktion og tilsyn — citing the reserving
+      provisions and ``knowledge.delegation_provisions`` (delegation, ramme_instruction, duties) when present and in
+      force; not reserved → ``independent`` (autorisationsloven § 73, ``unreserved``, cited when present).
+4. In-force ``requires_written_instruction`` provisions add the condition "Skriftlig instruks påkrævet" and a reason
+   of the provision's kind. ``other`` provisions are ignored.
+5. Applicable ``allow``/``conditions`` rules (legal or organisational) add their conditions and a reason of their
+   kind. Only a legal ``allow`` lifts a reservation; an organisational allow never does.
+6. **Competence gap** (not for ``not_allowed``): required requirements whose complexity is None or equals
+   ``context.complexity`` and which are not in ``profession.competences`` are missing; any missing one turns
+   ``independent`` into ``independent_after_training`` and ``delegation`` into ``delegation_after_training``, with a
+   competence reason each ("Mangler kompetencen: ..."). Missing desirable ones add a competence reason ("Ønskelig
+   kompetence: ...") but do not change the verdict.
+7. Results are deterministic: conditions and reasons are de-duplicated in stable order (task order of provisions
+   and rules); nothing depends on the order in which professions or tasks are given.
+
+Member reasons cite the reserving provisions that cover the profession's group; blocking and delegation reasons
+cite all reserving provisions. Reserving provisions of kind ``organisational`` reserve like legal ones, but their
+reasons are of kind ``organisational``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from .facts import Context, Knowledge, ProfessionFact, ProvisionFact, RuleFact, TaskFact
+from .verdict import MissingCompetence, ProvisionRef, Reason, Result, Verdict
+
+__all__ = ["who_may", "who_may_one", "COND_DELEGATION_RAMME", "COND_DELEGATION_DUTIES", "COND_WRITTEN_INSTRUCTION"]
+
+COND_DELEGATION_RAMME = "Rammedelegation kræver skriftlig instruks"
+COND_DELEGATION_DUTIES = "Den delegerende har ansvar for udvælgelse, instruktion og tilsyn"
+COND_WRITTEN_INSTRUCTION = "Skriftlig instruks påkrævet"
+ORG = "Aftale eller lokal regel (organisatorisk, ikke lov)"
+
+_DELEGATION_ROLE_TEXTS = (
+    ("delegation", "En autoriseret sundhedsperson kan lade en medhjælp udføre forbeholdt virksomhed "
+                   "(konkret delegation eller rammedelegation)"),
+    ("ramme_instruction", "Rammedelegation kræver skriftlige instrukser"),
+    ("duties", "Den delegerende har ansvar for udvælgelse, instruktion og tilsyn med medhjælpen"),
+)
+
+
+def who_may(task: TaskFact, professions: Iterable[ProfessionFact], context: Context | None = None,
+            knowledge: Knowledge | None = None) -> list[Result]:
+    """One :class:`Result` per profession, in the order the professions are given."""
+    context = context if context is not None else Context()
+    knowledge = knowledge if knowledge is not None else Knowledge()
+    return [who_may_one(task, p, context, knowledge) for p in professions]
+
+
+def who_may_one(task: TaskFact, profession: ProfessionFact, context: Context | None = None,
+                knowledge: Knowledge | None = None) -> Result:
+    """The verdict for one profession; see the module docstring for the order of the steps."""
+    context = context if context is not None else Context()
+    knowledge = knowledge if knowledge is not None else Knowledge()
+    on = context.on
+    pname = profession.name
+
+    provisions = _unique(p for p in task.provisions if p.in_force(on))
+    rules = [r for r in task.rules if _rule_applies(r, profession, context)]
+    reserving = [p for p in provisions if p.effect == "reserves" and p.reserved_to]
+    groups = sorted(frozenset().union(*(p.reserved_to for p in reserving)))
+    member = any(profession.covers(g) for g in groups)
+    never = [p for p in provisions if p.effect == "never_delegable"]
+    legal_allow = [r for r in rules if r.kind == "legal" and r.effect == "allow"]
+
+    def blocked(reasons: list[Reason]) -> Result:
+        return Result(profession=profession.slug, verdict=Verdict.NOT_ALLOWED, reasons=tuple(_unique(reasons)))
+
+    # (a) legal deny
+    legal_deny = [r for r in rules if r.kind == "legal" and r.effect == "deny"]
+    if legal_deny:
+        return blocked([Reason("legal", _noted(f"Lovgivningen udelukker, at {pname} udfører opgaven", r.note),
+                               _ref(r.provision)) for r in legal_deny])
+
+    # (b) reserved and never delegable, outside the group
+    if groups and not member and not legal_allow and never:
+        reasons = [_reservation_reason(p, knowledge, f", som {pname} ikke hører til") for p in reserving]
+        reasons += [Reason(p.kind, "Opgaven må aldrig delegeres til en medhjælp", _ref(p)) for p in never]
+        return blocked(reasons)
+
+    # (c) organisational deny
+    org_deny = [r for r in rules if r.kind == "organisational" and r.effect == "deny"]
+    if org_deny:
+        return blocked([Reason("organisational", _noted(f"{ORG}: {pname} må ikke udføre opgaven", r.note),
+                               _ref(r.provision)) for r in org_deny])
+
+    # (d) the base verdict
+    conditions: list[str] = []
+    reasons: list[Reason] = []
+    delegable_from: tuple[str, ...] = ()
+    if member:
+        verdict = Verdict.INDEPENDENT
+        reasons += [_reservation_reason(p, knowledge, f", som {pname} hører til")
+                    for p in reserving if any(profession.covers(g) for g in p.reserved_to)]
+    elif groups and legal_allow:
+        verdict = Verdict.INDEPENDENT
+        reasons += [_reservation_reason(p, knowledge, f", men {pname} har særlig lovhjemmel") for p in reserving]
+    elif groups:
+        verdict = Verdict.DELEGATION
+        delegable_from = tuple(groups)
+        names = _join([knowledge.profession_name(g) for g in groups], "eller")
+        conditions += [f"Kun som medhjælp ved delegation fra {names} (konkret delegation eller rammedelegation)",
+                       COND_DELEGATION_RAMME, COND_DELEGATION_DUTIES]
+        reasons += [_reservation_reason(p, knowledge, f"; {pname} kan kun udføre den som medhjælp ved delegation")
+                    for p in reserving]
+        for role, text in _DELEGATION_ROLE_TEXTS:
+            prov = knowledge.delegation_provisions.get(role)
+            if prov is not None and prov.in_force(on):
+                reasons.append(Reason(prov.kind, text, _ref(prov)))
+    else:
+        verdict = Verdict.INDEPENDENT
+        prov = knowledge.delegation_provisions.get("unreserved")
+        cite = prov if prov is not None and prov.in_force(on) else None
+        reasons.append(Reason(cite.kind if cite else "legal", "Opgaven er ikke forbeholdt en bestemt faggruppe",
+                              _ref(cite)))
+
+    # 4. written instruction (skriftlig instruks)
+    for p in provisions:
+        if p.effect == "requires_written_instruction":
+            conditions.append(COND_WRITTEN_INSTRUCTION)
+            who = "Lovgivningen" if p.kind == "legal" else ORG
+            reasons.append(Reason(p.kind, f"{who} kræver skriftlig instruks for opgaven", _ref(p)))
+
+    # 5. allow / conditions rules
+    lifted = member or bool(legal_allow) or not groups
+    for r in rules:
+        if r.effect in ("allow", "conditions"):
+            conditions.extend(r.conditions)
+            reasons.append(Reason(r.kind, _rule_text(r, pname, lifted), _ref(r.provision)))
+
+    # 6. competence gap
+    missing, competence_reasons = _competence_gap(task, profession, context, knowledge)
+    if missing:
+        verdict = Verdict.INDEPENDENT_AFTER_TRAINING if verdict is Verdict.INDEPENDENT \
+            else Verdict.DELEGATION_AFTER_TRAINING
+    reasons += competence_reasons
+
+    return Result(profession=profession.slug, verdict=verdict, conditions=tuple(_unique(conditions)),
+                  missing_competences=tuple(missing), reasons=tuple(_unique(reasons)), delegable_from=delegable_from)
+
+
+def _rule_applies(rule: RuleFact, profession: ProfessionFact, context: Context) -> bool:
+    if rule.provision is not None and not rule.provision.in_force(context.on):
+        return False
+    if rule.setting is not None and rule.setting != context.setting:
+        return False
+    if rule.complexity is not None and rule.complexity != context.complexity:
+        return False
+    return profession.covers(rule.profession)
+
+
+def _rule_text(rule: RuleFact, pname: str, lifted: bool) -> str:
+    if rule.kind == "legal":
+        text = (f"Særligt lovhjemlet: {pname} må udføre opgaven selvstændigt" if rule.effect == "allow"
+                else f"Lovgivningen stiller betingelser for, at {pname} udfører opgaven")
+    elif rule.effect == "allow":
+        text = f"{ORG} tillader, at {pname} udfører opgaven"
+        if not lifted:
+            text += " – det ophæver ikke lovens forbehold, så kun som medhjælp ved delegation"
+    else:
+        text = f"{ORG} stiller betingelser for, at {pname} udfører opgaven"
+    return _noted(text, rule.note)
+
+
+def _reservation_reason(p: ProvisionFact, knowledge: Knowledge, tail: str) -> Reason:
+    names = _join([knowledge.profession_name(g) for g in sorted(p.reserved_to)], "og")
+    return Reason(p.kind, f"Opgaven hører under forbeholdt virksomhed for {names}{tail}", _ref(p))
+
+
+def _competence_gap(task: TaskFact, profession: ProfessionFact, context: Context,
+                    knowledge: Knowledge) -> tuple[list[MissingCompetence], list[Reason]]:
+    relevant = [q for q in task.requirements
+                if (q.complexity is None or q.complexity == context.complexity)
+                and q.competence not in profession.competences]
+    required = _unique(q.competence for q in relevant if q.level == "required")
+    desirable = [c for c in _unique(q.competence for q in relevant if q.level == "desirable") if c not in required]
+    missing = [MissingCompetence(c, knowledge.competence_name(c), _offers(c, profession, knowledge))
+               for c in required]
+    reasons = [Reason("competence", f"Mangler kompetencen: {m.name}") for m in missing]
+    reasons += [Reason("competence", f"Ønskelig kompetence: {knowledge.competence_name(c)}") for c in desirable]
+    return missing, reasons
+
+
+def _offers(competence: str, profession: ProfessionFact, knowledge: Knowledge) -> tuple[tuple[str, str], ...]:
+    """Education offers giving ``competence``: those targeting the profession (or its parent) first, then by name."""
+    offers = [e for e in knowledge.educations if competence in e.competences]
+    offers.sort(key=lambda e: (not any(profession.covers(t) for t in e.target_professions), e.name, e.slug))
+    return tuple(_unique((e.slug, e.name) for e in offers))
+
+
+def _ref(p: ProvisionFact | None) -> ProvisionRef | None:
+    return ProvisionRef.from_fact(p) if p is not None else None
+
+
+def _noted(text: str, note: str) -> str:
+    note = (note or "").strip()
+    return f"{text}. {note}" if note else text
+
+
+def _join(names: Sequence[str], word: str) -> str:
+    if len(names) <= 1:
+        return "".join(names)
+    return f"{', '.join(names[:-1])} {word} {names[-1]}"
+
+
+def _unique(items: Iterable) -> list:
+    return list(dict.fromkeys(items))

@@ -1,0 +1,240 @@
+"""Plain, immutable facts the rule engine reasons over.
+
+The database adapter turns ORM rows into these frozen dataclasses; the engine never sees Flask or SQLAlchemy.
+Collections are tuples or frozensets so every fact except :class:`Knowledge` is hashable. Lists and sets passed in
+are converted, and enumerated string fields are checked in ``__post_init__`` (``ValueError`` with a clear message).
+
+Vocabulary (Danish legal terms):
+
+* *forbeholdt virksomhed* — a reserved activity: a provision with effect ``reserves`` lists the professions
+  (``reserved_to``) that may perform the task on their own authority.
+* *medhjælp* — anyone else performing a reserved task under delegation (BEK nr. 1219 af 11/12/2009).
+* ``never_delegable`` — a provision making the task impossible to delegate (e.g. prescriptions, ligsyn).
+* ``requires_written_instruction`` — a provision requiring a *skriftlig instruks*.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from types import MappingProxyType
+from typing import Any
+
+PROVISION_EFFECTS = frozenset({"reserves", "never_delegable", "requires_written_instruction", "other"})
+KINDS = frozenset({"legal", "organisational"})
+RULE_EFFECTS = frozenset({"allow", "deny", "conditions"})
+REQUIREMENT_LEVELS = frozenset({"required", "desirable"})
+COMPLEXITIES = frozenset({"uncomplicated", "complex"})
+SHORTAGE_LEVELS = frozenset({"none", "low", "moderate", "high", "unknown"})
+
+
+def _check(value: Any, allowed: frozenset[str], cls: str, name: str, optional: bool = False) -> None:
+    if optional and value is None:
+        return
+    if value not in allowed:
+        choices = ", ".join(sorted(allowed)) + (", or None" if optional else "")
+        raise ValueError(f"{cls}.{name} must be one of {choices}; got {value!r}")
+
+
+def _set(obj: object, name: str, value: Any) -> None:
+    object.__setattr__(obj, name, value)
+
+
+def _as_date(value: Any, cls: str, name: str, optional: bool = True) -> date | None:
+    if value is None and optional:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if not isinstance(value, date):
+        raise ValueError(f"{cls}.{name} must be a datetime.date{' or None' if optional else ''}; got {value!r}")
+    return value
+
+
+@dataclass(frozen=True)
+class ProvisionFact:
+    """A legal (or organisational) provision attached to a task, e.g. autorisationsloven § 74, stk. 2."""
+
+    slug: str
+    act: str
+    ref: str
+    title: str
+    url: str
+    effect: str
+    reserved_to: frozenset[str] = frozenset()
+    kind: str = "legal"
+    valid_from: date | None = None
+    valid_to: date | None = None
+    verified: bool = True
+
+    def __post_init__(self) -> None:
+        _check(self.effect, PROVISION_EFFECTS, "ProvisionFact", "effect")
+        _check(self.kind, KINDS, "ProvisionFact", "kind")
+        _set(self, "reserved_to", frozenset(self.reserved_to))
+        _set(self, "valid_from", _as_date(self.valid_from, "ProvisionFact", "valid_from"))
+        _set(self, "valid_to", _as_date(self.valid_to, "ProvisionFact", "valid_to"))
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValueError(f"ProvisionFact {self.slug!r}: valid_from {self.valid_from} is after valid_to {self.valid_to}")
+
+    def in_force(self, on: date) -> bool:
+        """True when ``valid_from <= on <= valid_to``; a missing bound is open."""
+        if self.valid_from is not None and on < self.valid_from:
+            return False
+        if self.valid_to is not None and on > self.valid_to:
+            return False
+        return True
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A competence a task needs, ``required`` or ``desirable``, optionally only at one patient complexity."""
+
+    competence: str
+    level: str
+    complexity: str | None = None
+
+    def __post_init__(self) -> None:
+        _check(self.level, REQUIREMENT_LEVELS, "Requirement", "level")
+        _check(self.complexity, COMPLEXITIES, "Requirement", "complexity", optional=True)
+
+
+@dataclass(frozen=True)
+class RuleFact:
+    """An explicit editor-written rule about (task, profession[, setting][, complexity]).
+
+    ``effect`` is ``allow``, ``deny`` or ``conditions``; ``kind`` says whether it is law (``legal``) or an
+    agreement/local instruction (``organisational``). A rule about a parent profession also covers its
+    specialisations (e.g. a rule for ``sygeplejerske`` covers ``specialsygeplejerske``).
+    """
+
+    slug: str
+    profession: str
+    effect: str
+    kind: str
+    provision: ProvisionFact | None = None
+    setting: str | None = None
+    complexity: str | None = None
+    conditions: tuple[str, ...] = ()
+    note: str = ""
+
+    def __post_init__(self) -> None:
+        _check(self.effect, RULE_EFFECTS, "RuleFact", "effect")
+        _check(self.kind, KINDS, "RuleFact", "kind")
+        _check(self.complexity, COMPLEXITIES, "RuleFact", "complexity", optional=True)
+        if isinstance(self.conditions, str):
+            raise ValueError(f"RuleFact {self.slug!r}: conditions must be a sequence of strings, not a string")
+        _set(self, "conditions", tuple(self.conditions))
+
+
+@dataclass(frozen=True)
+class TaskFact:
+    """A task with its provisions, competence requirements, explicit rules and typical current holders."""
+
+    slug: str
+    title: str
+    category: str
+    provisions: tuple[ProvisionFact, ...] = ()
+    requirements: tuple[Requirement, ...] = ()
+    rules: tuple[RuleFact, ...] = ()
+    holders: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        _set(self, "provisions", tuple(self.provisions))
+        _set(self, "requirements", tuple(self.requirements))
+        _set(self, "rules", tuple(self.rules))
+        _set(self, "holders", frozenset(self.holders))
+
+
+@dataclass(frozen=True)
+class ProfessionFact:
+    """A profession; ``parent`` links a specialisation (specialsygeplejerske → sygeplejerske).
+
+    ``competences`` is what the basic education gives — the adapter should include inherited ones; the engine
+    does not merge the parent's competences.
+    """
+
+    slug: str
+    name: str
+    parent: str | None = None
+    competences: frozenset[str] = frozenset()
+    shortage_level: str = "unknown"
+    education_level: int = 0
+
+    def __post_init__(self) -> None:
+        _check(self.shortage_level, SHORTAGE_LEVELS, "ProfessionFact", "shortage_level")
+        _set(self, "competences", frozenset(self.competences))
+        if self.parent == self.slug:
+            raise ValueError(f"ProfessionFact {self.slug!r} cannot be its own parent")
+
+    def covers(self, group: str | None) -> bool:
+        """True when ``group`` is this profession or its parent."""
+        return group is not None and (group == self.slug or group == self.parent)
+
+
+@dataclass(frozen=True)
+class EducationFact:
+    """A continuing/further education offer and the competences it gives."""
+
+    slug: str
+    name: str
+    competences: frozenset[str]
+    target_professions: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        _set(self, "competences", frozenset(self.competences))
+        _set(self, "target_professions", frozenset(self.target_professions))
+
+
+DELEGATION_ROLES = frozenset({"delegation", "ramme_instruction", "duties", "unreserved"})
+
+
+def _frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType(dict(value))
+
+
+@dataclass(frozen=True, eq=False)
+class Knowledge:
+    """Look-up data shared by all verdicts: names, education offers and the general delegation provisions.
+
+    ``delegation_provisions`` roles: ``delegation`` (BEK 1219: the right to use medhjælp), ``ramme_instruction``
+    (rammedelegation needs a skriftlig instruks), ``duties`` (the delegator's udvælgelse, instruktion og tilsyn),
+    ``unreserved`` (autorisationsloven § 73: freedom to treat when nothing is reserved). All optional.
+    """
+
+    competence_names: Mapping[str, str] = field(default_factory=dict)
+    educations: tuple[EducationFact, ...] = ()
+    profession_names: Mapping[str, str] = field(default_factory=dict)
+    delegation_provisions: Mapping[str, ProvisionFact] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        unknown = set(self.delegation_provisions) - DELEGATION_ROLES
+        if unknown:
+            raise ValueError(
+                f"Knowledge.delegation_provisions has unknown role(s) {sorted(unknown)}; "
+                f"allowed: {', '.join(sorted(DELEGATION_ROLES))}"
+            )
+        _set(self, "competence_names", _frozen_mapping(self.competence_names))
+        _set(self, "profession_names", _frozen_mapping(self.profession_names))
+        _set(self, "delegation_provisions", _frozen_mapping(self.delegation_provisions))
+        _set(self, "educations", tuple(self.educations))
+
+    def competence_name(self, slug: str) -> str:
+        return self.competence_names.get(slug, slug)
+
+    def profession_name(self, slug: str) -> str:
+        return self.profession_names.get(slug, slug)
+
+
+@dataclass(frozen=True)
+class Context:
+    """The situation asked about: care setting, patient complexity and the date the law is read on."""
+
+    setting: str | None = None
+    complexity: str | None = None
+    on: date = field(default_factory=date.today)
+
+    def __post_init__(self) -> None:
+        if self.setting is not None and (not isinstance(self.setting, str) or not self.setting.strip()):
+            raise ValueError(f"Context.setting must be a non-empty string or None; got {self.setting!r}")
+        _check(self.complexity, COMPLEXITIES, "Context", "complexity", optional=True)
+        _set(self, "on", _as_date(self.on, "Context", "on", optional=False))

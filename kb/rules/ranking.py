@@ -1,0 +1,68 @@
+"""Ranking takers and finding the tasks a profession could hand over (opgaveflytning).
+
+Ranking keys, in order:
+
+1. the verdict (independent first, not_allowed last);
+2. the fewest missing competences;
+3. the taker's own shortage: none < low < moderate < unknown < high — do not move a task onto another scarce
+   group (seed 000 L2126-2130);
+4. the lowest education level (LEON: lowest effective level of care);
+5. the profession slug, so the order is total and deterministic.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from .engine import who_may
+from .facts import Context, Knowledge, ProfessionFact, TaskFact
+from .verdict import Result, Verdict
+
+__all__ = ["rank", "shiftable", "SHORTAGE_ORDER"]
+
+SHORTAGE_ORDER: dict[str, int] = {"none": 0, "low": 1, "moderate": 2, "unknown": 3, "high": 4}
+
+
+def _key(result: Result, by_slug: dict[str, ProfessionFact]) -> tuple:
+    prof = by_slug.get(result.profession)
+    shortage = SHORTAGE_ORDER.get(prof.shortage_level if prof else "unknown", SHORTAGE_ORDER["unknown"])
+    level = prof.education_level if prof else 0
+    return (result.verdict.rank, len(result.missing_competences), shortage, level, result.profession)
+
+
+def rank(results: Iterable[Result], professions: Iterable[ProfessionFact]) -> list[Result]:
+    """Results sorted best taker first (see the module docstring). Unknown professions count as shortage
+    ``unknown`` and education level 0."""
+    by_slug = {p.slug: p for p in professions}
+    return sorted(results, key=lambda r: _key(r, by_slug))
+
+
+def _related(holder: ProfessionFact, other: ProfessionFact) -> bool:
+    """The holder itself, a specialisation of it, or its parent."""
+    return other.slug == holder.slug or other.parent == holder.slug or other.slug == holder.parent
+
+
+def shiftable(holder: ProfessionFact, tasks: Iterable[TaskFact], professions: Iterable[ProfessionFact],
+              context: Context | None = None, knowledge: Knowledge | None = None,
+              limit_takers: int = 5) -> list[tuple[TaskFact, list[Result]]]:
+    """Tasks ``holder`` typically holds that another profession may take over, with the best takers.
+
+    Only tasks whose ``holders`` include the holder's slug; takers exclude the holder, its specialisations and its
+    parent; ``not_allowed`` takers are left out; at most ``limit_takers`` takers per task, ranked with :func:`rank`.
+    Tasks come ordered by their best taker's verdict, then title, then slug.
+    """
+    if limit_takers < 1:
+        raise ValueError(f"limit_takers must be at least 1; got {limit_takers!r}")
+    context = context if context is not None else Context()
+    knowledge = knowledge if knowledge is not None else Knowledge()
+    all_professions = list(professions)
+    takers = sorted((p for p in all_professions if not _related(holder, p)), key=lambda p: p.slug)
+    found: list[tuple[TaskFact, list[Result]]] = []
+    for task in tasks:
+        if holder.slug not in task.holders:
+            continue
+        results = [r for r in who_may(task, takers, context, knowledge) if r.verdict is not Verdict.NOT_ALLOWED]
+        if results:
+            found.append((task, rank(results, all_professions)[:limit_takers]))
+    found.sort(key=lambda item: (item[1][0].verdict.rank, item[0].title, item[0].slug))
+    return found

@@ -1,0 +1,147 @@
+"""Who may take over: the same engine results on the API, the task page and the CLI; fixed query counts."""
+from __future__ import annotations
+
+import html
+import re
+
+import pytest
+import sqlalchemy as sa
+
+from kb import models as m
+from kb.extensions import db
+from kb.rules import Verdict
+from kb.whomay.service import matrix_by_slug, parse_context, shiftable_for
+
+
+def _reserved_task(app) -> str:
+    with app.app_context():
+        return db.session.scalar(
+            sa.select(m.Task.slug).join(m.Task.provisions).where(m.Provision.effect == "reserves")
+            .order_by(m.Task.slug).limit(1))
+
+
+def test_api_gives_one_result_per_profession(app, client):
+    slug = _reserved_task(app)
+    data = client.get(f"/api/v1/tasks/{slug}/who-may").get_json()
+    with app.app_context():
+        professions = set(db.session.scalars(sa.select(m.Profession.slug)))
+    assert data["task"]["slug"] == slug
+    assert {r["profession"] for r in data["results"]} == professions
+    assert len(data["results"]) == len(professions)
+    verdicts = [Verdict(r["verdict"]).rank for r in data["results"]]
+    assert verdicts == sorted(verdicts), "results must come best verdict first"
+    for r in data["results"]:
+        assert {"verdict", "conditions", "missing_competences", "reasons"} <= set(r)
+        for reason in r["reasons"]:
+            assert reason["kind"] in {"legal", "organisational", "competence"} and reason["text"]
+            if reason["provision"]:
+                assert reason["provision"]["url"].startswith("http")
+
+
+@pytest.mark.parametrize("query,parameter", [
+    ("complexity=hard", "complexity"), ("date=2024-02-30", "date"), ("setting=maanen", "setting")])
+def test_api_bad_context_is_400(app, client, query, parameter):
+    slug = _reserved_task(app)
+    response = client.get(f"/api/v1/tasks/{slug}/who-may?{query}")
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "bad_parameter" and parameter in error["message"]
+
+
+def test_unknown_slugs_are_404(client):
+    assert client.get("/api/v1/tasks/nope/who-may").status_code == 404
+    assert client.get("/api/v1/professions/nope/shiftable").status_code == 404
+    assert client.get("/api/v1/professions/sygeplejerske/shiftable?takers=0").status_code == 400
+
+
+def test_page_api_and_cli_say_the_same(app, client, runner):
+    slug = _reserved_task(app)
+    api = {r["profession"]: r for r in client.get(f"/api/v1/tasks/{slug}/who-may").get_json()["results"]}
+    page = html.unescape(client.get(f"/tasks/{slug}").get_data(as_text=True))
+    # each profession appears on the page under the heading of its verdict
+    sections = re.split(r'<h3 class="verdict ([a-z_]+)">', page)[1:]
+    on_page = {}
+    for verdict, body in zip(sections[0::2], sections[1::2]):
+        for profession in re.findall(r'data-profession="([a-z0-9-]+)"', body.split("</ul>\n  \n")[0]):
+            on_page.setdefault(profession, verdict)
+    assert on_page == {p: r["verdict"] for p, r in api.items()}
+    cli = runner.invoke(args=["who-may", slug, "--no-reasons"])
+    assert cli.exit_code == 0, cli.output
+    for r in api.values():
+        line = next(x for x in cli.output.splitlines() if x.startswith(r["profession_name"] + " "))
+        assert Verdict(r["verdict"]).label_da in line
+
+
+def test_cli_filters_and_errors(app, runner):
+    slug = _reserved_task(app)
+    one = runner.invoke(args=["who-may", slug, "--profession", "sygeplejerske"])
+    assert one.exit_code == 0 and "Sygeplejerske" in one.output
+    assert runner.invoke(args=["who-may", "findes-ikke"]).exit_code == 2
+    assert runner.invoke(args=["who-may", slug, "--date", "i morgen"]).exit_code == 2
+
+
+def test_shiftable_lists_only_held_tasks_with_other_takers(app, client):
+    data = client.get("/api/v1/professions/sygeplejerske/shiftable").get_json()
+    with app.app_context():
+        held = set(db.session.scalars(sa.select(m.Task.slug).join(m.Task.holders)
+                                      .where(m.Profession.slug == "sygeplejerske")))
+    assert data["items"], "nurses hold tasks that others may take over"
+    for item in data["items"]:
+        assert item["task"]["slug"] in held
+        assert item["takers"] and len(item["takers"]) <= 5
+        assert all(t["profession"] not in {"sygeplejerske", "specialsygeplejerske"} for t in item["takers"])
+        assert all(t["verdict"] != "not_allowed" for t in item["takers"])
+
+
+def test_openapi_document_matches_routes(app, client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    assert doc["openapi"].startswith("3.")
+    routes = {re.sub(r"<(?:\w+:)?(\w+)>", r"{\1}", rule.rule) for rule in app.url_map.iter_rules()
+              if rule.rule.startswith("/api/v1/")}
+    assert set(doc["paths"]) == routes
+
+
+def _add_professions(n: int, prefix: str) -> None:
+    """More professions (with a parent and competences) and more education offers."""
+    competence = db.session.scalar(sa.select(m.Competence).limit(1))
+    parent = db.session.scalar(sa.select(m.Profession).where(m.Profession.slug == "sygeplejerske"))
+    for i in range(n):
+        db.session.add(m.Profession(slug=f"{prefix}-{i}", name=f"Ekstra {prefix} {i}", education_level=1,
+                                    competences=[competence], parent=parent))
+        db.session.add(m.Education(slug=f"{prefix}-kursus-{i}", name=f"Kursus {i}", competences=[competence],
+                                   target_professions=[parent]))
+    db.session.commit()
+
+
+def test_who_may_uses_a_fixed_number_of_queries(app, count_queries):
+    with app.app_context():
+        slug = db.session.scalar(sa.select(m.Task.slug).join(m.Task.rules).limit(1)) or _reserved_task(app)
+        context = parse_context({})
+        _add_professions(1, "foer")  # the baseline has rows in every relationship the adapter loads
+        db.session.expire_all()
+        with count_queries() as before:
+            matrix_by_slug(slug, context)
+        _add_professions(25, "efter")
+        db.session.expire_all()
+        with count_queries() as after:
+            matrix = matrix_by_slug(slug, context)
+        assert len(matrix.results) >= 25
+        assert after() == before()
+
+
+def test_shiftable_uses_a_fixed_number_of_queries(app, count_queries):
+    with app.app_context():
+        context = parse_context({})
+        _add_professions(1, "foer")
+        db.session.expire_all()
+        with count_queries() as before:
+            shiftable_for("sygeplejerske", context)
+        nurse = db.session.scalar(sa.select(m.Profession).where(m.Profession.slug == "sygeplejerske"))
+        for task in db.session.scalars(sa.select(m.Task).limit(30)):
+            if nurse not in task.holders:
+                task.holders.append(nurse)
+        _add_professions(10, "efter")
+        db.session.expire_all()
+        with count_queries() as after:
+            shiftable_for("sygeplejerske", context)
+        assert after() == before()

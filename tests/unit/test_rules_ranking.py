@@ -1,0 +1,155 @@
+"""Tests for kb.rules.ranking: the taker order and the tasks a profession could hand over."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from kb.rules import (
+    Context,
+    Knowledge,
+    MissingCompetence,
+    ProfessionFact,
+    ProvisionFact,
+    Requirement,
+    Result,
+    RuleFact,
+    TaskFact,
+    Verdict,
+    rank,
+    shiftable,
+)
+
+CTX = Context(on=date(2024, 6, 1))
+KNOW = Knowledge()
+
+
+def res(slug, verdict=Verdict.INDEPENDENT, missing=0):
+    return Result(slug, verdict, missing_competences=tuple(MissingCompetence(f"k{i}", f"K{i}") for i in range(missing)))
+
+
+def prof(slug, shortage="unknown", level=0, parent=None, competences=()):
+    return ProfessionFact(slug, slug.capitalize(), parent=parent, competences=frozenset(competences),
+                          shortage_level=shortage, education_level=level)
+
+
+def order(results, professions):
+    return [r.profession for r in rank(results, professions)]
+
+
+# --- rank ----------------------------------------------------------------------------------------------------------
+
+def test_verdict_comes_first_even_over_competence_gap_and_shortage():
+    results = [res("a", Verdict.NOT_ALLOWED), res("b", Verdict.DELEGATION), res("c", Verdict.INDEPENDENT_AFTER_TRAINING, 3),
+               res("d", Verdict.DELEGATION_AFTER_TRAINING), res("e", Verdict.INDEPENDENT)]
+    profs = [prof("a", "none"), prof("b", "none"), prof("c", "high", 9), prof("d", "none"), prof("e", "high", 9)]
+    assert order(results, profs) == ["e", "c", "b", "d", "a"]
+
+
+def test_fewer_missing_competences_first_within_a_verdict():
+    results = [res("a", Verdict.INDEPENDENT_AFTER_TRAINING, 3), res("b", Verdict.INDEPENDENT_AFTER_TRAINING, 1),
+               res("c", Verdict.INDEPENDENT_AFTER_TRAINING, 2)]
+    profs = [prof("a", "none", 0), prof("b", "high", 9), prof("c", "none", 0)]
+    assert order(results, profs) == ["b", "c", "a"]
+
+
+def test_shortage_order_puts_scarce_groups_last():
+    levels = ["high", "unknown", "moderate", "low", "none"]
+    results = [res(f"p{i}") for i in range(len(levels))]
+    profs = [prof(f"p{i}", lvl, level=9 - i) for i, lvl in enumerate(levels)]
+    assert order(results, profs) == ["p4", "p3", "p2", "p1", "p0"]
+
+
+def test_lowest_education_level_first_then_slug():
+    results = [res("c"), res("a"), res("b"), res("d")]
+    profs = [prof("a", "low", 5), prof("b", "low", 2), prof("c", "low", 5), prof("d", "low", 3)]
+    assert order(results, profs) == ["b", "d", "a", "c"]
+
+
+def test_unknown_profession_counts_as_unknown_shortage_and_level_zero():
+    results = [res("ghost"), res("scarce"), res("plenty")]
+    profs = [prof("scarce", "high", 0), prof("plenty", "moderate", 4)]
+    assert order(results, profs) == ["plenty", "ghost", "scarce"]
+
+
+def test_rank_does_not_depend_on_input_order():
+    results = [res("a", Verdict.DELEGATION), res("b"), res("c", Verdict.DELEGATION)]
+    profs = [prof("a", "low", 1), prof("b"), prof("c", "low", 1)]
+    assert order(results, profs) == order(list(reversed(results)), list(reversed(profs))) == ["b", "a", "c"]
+
+
+# --- shiftable -----------------------------------------------------------------------------------------------------
+
+P74 = ProvisionFact("aut-74", "Autorisationsloven", "§ 74, stk. 2", "Lægers forbeholdte virksomhed", "https://x",
+                    "reserves", frozenset({"laege"}))
+NEVER = ProvisionFact("never", "BEK 1219", "§ 2", "Recepter", "https://x", "never_delegable")
+
+LAEGE = prof("laege", "high", 7)
+SPECIALLAEGE = prof("speciallaege", "high", 8, parent="laege")
+SPL = prof("sygeplejerske", "high", 6, competences={"venepunktur"})
+SPEC_SPL = prof("specialsygeplejerske", "high", 7, parent="sygeplejerske", competences={"venepunktur"})
+SSA = prof("social-og-sundhedsassistent", "moderate", 4)
+SEK = prof("laegesekretaer", "low", 4)
+PORT = prof("portoer", "none", 2)
+ALL = [LAEGE, SPECIALLAEGE, SPL, SPEC_SPL, SSA, SEK, PORT]
+
+
+def t(slug, title, *provisions, holders, requirements=(), rules=()):
+    return TaskFact(slug, title, "clinical", provisions, tuple(requirements), tuple(rules), frozenset(holders))
+
+
+def test_shiftable_excludes_the_holder_its_specialisations_and_not_allowed_takers():
+    blood = t("blodproeve", "Tage blodprøve", P74, holders={"laege"},
+              requirements=[Requirement("venepunktur", "required")],
+              rules=[RuleFact("no-sek", "laegesekretaer", "deny", "organisational")])
+    items = shiftable(LAEGE, [blood], ALL, CTX, KNOW)
+    assert len(items) == 1
+    task, takers = items[0]
+    assert task is blood
+    assert [(r.profession, r.verdict) for r in takers] == [
+        ("sygeplejerske", Verdict.DELEGATION),  # same verdict and shortage: lower education level first
+        ("specialsygeplejerske", Verdict.DELEGATION),
+        ("portoer", Verdict.DELEGATION_AFTER_TRAINING),  # same gap: no shortage before moderate shortage
+        ("social-og-sundhedsassistent", Verdict.DELEGATION_AFTER_TRAINING),
+    ]
+    slugs = [r.profession for r in takers]
+    assert "laege" not in slugs and "speciallaege" not in slugs and "laegesekretaer" not in slugs
+
+
+def test_shiftable_from_a_specialisation_excludes_its_parent():
+    task = t("x", "Opgave", holders={"specialsygeplejerske"})
+    takers = [r.profession for r in shiftable(SPEC_SPL, [task], ALL, CTX, KNOW)[0][1]]
+    assert "sygeplejerske" not in takers and "specialsygeplejerske" not in takers
+    assert "laege" in takers and "speciallaege" in takers
+
+
+def test_shiftable_skips_tasks_not_held_and_tasks_nobody_else_may_take():
+    held_never = t("recept", "Udstede recept", P74, NEVER, holders={"laege"})
+    not_held = t("portering", "Flytte patient", holders={"portoer"})
+    free = t("booking", "Booke tid", holders={"laege", "laegesekretaer"})
+    items = shiftable(LAEGE, [held_never, not_held, free], ALL, CTX, KNOW)
+    assert [task.slug for task, _ in items] == ["booking"]
+
+
+def test_shiftable_orders_tasks_by_best_verdict_then_title_and_limits_takers():
+    reserved = t("a-res", "Anlægge kateter", P74, holders={"laege"})
+    free_b = t("b", "Booke tid", holders={"laege"})
+    free_a = t("c", "Arkivere", holders={"laege"})
+    items = shiftable(LAEGE, [reserved, free_b, free_a], ALL, CTX, KNOW, limit_takers=2)
+    assert [task.slug for task, _ in items] == ["c", "b", "a-res"]
+    assert all(len(takers) == 2 for _, takers in items)
+    assert [r.profession for r in items[0][1]] == ["portoer", "laegesekretaer"]
+    assert all(r.verdict is Verdict.DELEGATION for r in items[2][1])
+
+
+def test_shiftable_does_not_depend_on_profession_order():
+    tasks = [t("a", "A", P74, holders={"laege"}), t("b", "B", holders={"laege"})]
+    first = shiftable(LAEGE, tasks, ALL, CTX, KNOW)
+    second = shiftable(LAEGE, list(reversed(tasks)), list(reversed(ALL)), CTX, KNOW)
+    assert first == second
+
+
+def test_shiftable_rejects_a_non_positive_limit():
+    with pytest.raises(ValueError, match="limit_takers"):
+        shiftable(LAEGE, [], ALL, CTX, KNOW, limit_takers=0)
