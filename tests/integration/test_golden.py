@@ -39,7 +39,7 @@ def test_ssa_gives_prescription_medicine_by_delegation(app):
     assert v["laege"] is Verdict.INDEPENDENT
 
 
-@pytest.mark.parametrize("task", ["udstede-doedsattest", "udfaerdige-recept", "foretage-ligsyn"])
+@pytest.mark.parametrize("task", ["udstede-doedsattest", "foretage-ligsyn"])
 def test_only_a_physician_may(app, task):
     v = verdicts(app, task)
     assert v["laege"] is Verdict.INDEPENDENT
@@ -66,3 +66,14 @@ def test_discharge_summary_agreement_is_organisational(app):
     assert result.verdict is Verdict.NOT_ALLOWED
     assert any(r.kind == "organisational" for r in result.reasons)
     assert not any(r.kind == "legal" and "forbeholdt" in r.text for r in result.reasons)
+
+
+def test_prescriptions_only_physicians_and_dentists_in_their_own_field(app):
+    with app.app_context():
+        matrix = matrix_by_slug("udfaerdige-recept", make_context())
+    by = {r.profession: r for r in matrix.results}
+    assert by["laege"].verdict is Verdict.INDEPENDENT
+    assert by["tandlaege"].verdict in {Verdict.INDEPENDENT, Verdict.INDEPENDENT_AFTER_TRAINING}
+    assert any("tandlægevirksomhed" in c for c in by["tandlaege"].conditions)
+    assert by["sygeplejerske"].verdict is Verdict.NOT_ALLOWED
+    assert by["social-og-sundhedsassistent"].verdict is Verdict.NOT_ALLOWED
