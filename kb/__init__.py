@@ -32,12 +32,18 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
 
-    from kb import auth, web  # noqa: F401 - auth registers the user loader
+    from kb import web
     from kb.api import bp as api_bp
+    from kb.auth import bp as auth_bp
     from kb.catalogue import bp as catalogue_bp
+    from kb.plans import bp as plans_bp
+    from kb.workbench import bp as workbench_bp
 
     web.init_app(app)
     app.register_blueprint(catalogue_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(workbench_bp)
+    app.register_blueprint(plans_bp, url_prefix="/plans")
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # read-only JSON; no cookies-based writes live there
 

@@ -81,8 +81,10 @@ def check_seed_command(path: str | None) -> None:
 
 
 def register_commands(app: Flask) -> None:
+    from kb.auth.cli import users
     from kb.whomay.cli import who_may_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(check_seed_command)
     app.cli.add_command(who_may_command)
+    app.cli.add_command(users)

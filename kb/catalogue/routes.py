@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from flask import abort, render_template, request
 
-from kb.catalogue import bp, queries
+from kb.catalogue import bp, entities, queries
 from kb.models.enums import TASK_CATEGORIES
 from kb.whomay.facts import load_task
 from kb.whomay.service import BadContext, matrix_for, parse_context
@@ -71,3 +71,40 @@ def source(slug: str):
     lines = queries.source_lines(document, max(1, first - CONTEXT_LINES), last + CONTEXT_LINES)
     return render_template("catalogue/source.html", document=document, lines=lines, first=first, last=last,
                            available=lines is not None)
+
+
+@bp.get("/provisions/<slug>")
+def provision(slug: str):
+    p = entities.provision(slug)
+    if p is None:
+        abort(404, description="Bestemmelsen findes ikke.")
+    return render_template("catalogue/provision.html", provision=p, tasks=entities.tasks_governed_by(p),
+                           rules=entities.rules_citing(p))
+
+
+@bp.get("/competences/")
+def competences():
+    return render_template("catalogue/competences.html", competences=entities.competences())
+
+
+@bp.get("/competences/<slug>")
+def competence(slug: str):
+    found = entities.competence(slug)
+    if found is None:
+        abort(404, description="Kompetencen findes ikke.")
+    c, requirements, professions, educations = found
+    return render_template("catalogue/competence.html", competence=c, requirements=requirements,
+                           professions=professions, educations=educations)
+
+
+@bp.get("/educations/")
+def educations():
+    return render_template("catalogue/educations.html", educations=entities.educations())
+
+
+@bp.get("/educations/<slug>")
+def education(slug: str):
+    e = entities.education(slug)
+    if e is None:
+        abort(404, description="Uddannelsestilbuddet findes ikke.")
+    return render_template("catalogue/education.html", education=e)

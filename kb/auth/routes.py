@@ -1,0 +1,51 @@
+"""Login and logout."""
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+import sqlalchemy as sa
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from kb.auth import bp
+from kb.auth.forms import LoginForm
+from kb.auth.passwords import verify_password
+from kb.extensions import db
+from kb.models import AuditEvent, User
+from kb.models.base import utcnow
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site relative paths, so the login page cannot be used to redirect elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for("catalogue.home")
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(_safe_next(request.args.get("next")))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = db.session.scalar(sa.select(User).where(User.username == form.username.data.strip()))
+        if user is None or not user.active or not verify_password(user.password_hash, form.password.data):
+            db.session.add(AuditEvent(action="login_failed", entity_type="user",
+                                      summary=f"Mislykket login for '{form.username.data[:120]}'"))
+            db.session.commit()
+            form.password.errors.append("Forkert brugernavn eller adgangskode.")
+        else:
+            login_user(user)
+            user.last_login_at = utcnow()
+            db.session.add(AuditEvent(action="login", entity_type="user", entity_id=user.id, user_id=user.id))
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+    return render_template("auth/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    logout_user()
+    flash("Du er logget ud.", "info")
+    return redirect(url_for("catalogue.home"))

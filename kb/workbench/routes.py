@@ -1,0 +1,47 @@
+"""Pick a profession; see the tasks it holds that others may take over, grouped by taker and verdict."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+import sqlalchemy as sa
+from flask import abort, render_template, request
+from flask_login import current_user
+
+from kb import models as m
+from kb.auth.roles import PLANNERS, has_role
+from kb.extensions import db
+from kb.rules import Verdict
+from kb.whomay.service import BadContext, parse_context, shiftable_for
+from kb.workbench import bp
+
+
+@bp.get("/flyt")
+def move_away():
+    professions = db.session.scalars(sa.select(m.Profession).order_by(m.Profession.name)).all()
+    slug = request.args.get("fra") or None
+    if slug is None:
+        return render_template("workbench/move_away.html", professions=professions, holder=None)
+    holder = next((p for p in professions if p.slug == slug), None)
+    if holder is None:
+        abort(404, description="Faggruppen findes ikke.")
+    try:
+        context = parse_context(request.args)
+    except BadContext as exc:
+        abort(400, description=str(exc))
+    items, catalogue = shiftable_for(slug, context)
+    # taker → verdict → [(task, result)], takers ordered by how many tasks they could take
+    by_taker: dict[str, dict[Verdict, list]] = defaultdict(lambda: defaultdict(list))
+    for task, takers in items:
+        for result in takers:
+            by_taker[result.profession][result.verdict].append((task, result))
+    ordered = sorted(by_taker.items(), key=lambda kv: (-sum(len(v) for v in kv[1].values()),
+                                                       catalogue.knowledge.profession_name(kv[0])))
+    plans = []
+    if has_role(PLANNERS):
+        plans = db.session.scalars(sa.select(m.ShiftPlan).where(m.ShiftPlan.owner_id == current_user.id)
+                                   .order_by(m.ShiftPlan.title)).all()
+    held = db.session.scalar(sa.select(sa.func.count()).select_from(m.Task).join(m.Task.holders)
+                             .where(m.Profession.id == holder.id, m.Task.status == "published"))
+    return render_template("workbench/move_away.html", professions=professions, holder=holder, items=items,
+                           by_taker=ordered, names=catalogue.knowledge.profession_name, plans=plans,
+                           can_plan=has_role(PLANNERS), held=held, Verdict=Verdict)
