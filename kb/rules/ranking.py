@@ -4,8 +4,9 @@ Ranking keys, in order:
 
 1. the verdict (independent first, not_allowed last);
 2. the fewest missing competences;
-3. the taker's own shortage: none < low < moderate < unknown < high — do not move a task onto another scarce
-   group (seed 000 L2126-2130);
+3. the taker's own shortage: none = unknown < low < moderate < high — do not move a task onto another scarce
+   group (seed 000 L2126-2130). "unknown" means no source reports a shortage, so it ranks with "none": ranking it
+   lower would push groups nobody reports as scarce (service staff, porters) below groups known to be short;
 4. the lowest education level (LEON: lowest effective level of care);
 5. the profession slug, so the order is total and deterministic.
 """
@@ -20,7 +21,7 @@ from .verdict import Result, Verdict
 
 __all__ = ["rank", "shiftable", "SHORTAGE_ORDER"]
 
-SHORTAGE_ORDER: dict[str, int] = {"none": 0, "low": 1, "moderate": 2, "unknown": 3, "high": 4}
+SHORTAGE_ORDER: dict[str, int] = {"none": 0, "unknown": 0, "low": 1, "moderate": 2, "high": 3}
 
 
 def _key(result: Result, by_slug: dict[str, ProfessionFact]) -> tuple:
@@ -48,7 +49,8 @@ def shiftable(holder: ProfessionFact, tasks: Iterable[TaskFact], professions: It
     """Tasks ``holder`` typically holds that another profession may take over, with the best takers.
 
     Only tasks whose ``holders`` include the holder's slug; takers exclude the holder, its specialisations and its
-    parent; ``not_allowed`` takers are left out; at most ``limit_takers`` takers per task, ranked with :func:`rank`.
+    parent, and groups with a longer basic education than the holder (LEON: a task is moved down or sideways,
+    never up — moving nurses' tasks onto physicians relieves no one); ``not_allowed`` takers are left out; at most ``limit_takers`` takers per task, ranked with :func:`rank`.
     Tasks come ordered by their best taker's verdict, then title, then slug.
     """
     if limit_takers < 1:
@@ -56,7 +58,9 @@ def shiftable(holder: ProfessionFact, tasks: Iterable[TaskFact], professions: It
     context = context if context is not None else Context()
     knowledge = knowledge if knowledge is not None else Knowledge()
     all_professions = list(professions)
-    takers = sorted((p for p in all_professions if not _related(holder, p)), key=lambda p: p.slug)
+    takers = sorted((p for p in all_professions
+                     if not _related(holder, p) and p.education_level <= holder.education_level),
+                    key=lambda p: p.slug)
     found: list[tuple[TaskFact, list[Result]]] = []
     for task in tasks:
         if holder.slug not in task.holders:

@@ -55,10 +55,17 @@ def test_fewer_missing_competences_first_within_a_verdict():
 
 
 def test_shortage_order_puts_scarce_groups_last():
-    levels = ["high", "unknown", "moderate", "low", "none"]
+    levels = ["high", "moderate", "low", "none"]
     results = [res(f"p{i}") for i in range(len(levels))]
     profs = [prof(f"p{i}", lvl, level=9 - i) for i, lvl in enumerate(levels)]
-    assert order(results, profs) == ["p4", "p3", "p2", "p1", "p0"]
+    assert order(results, profs) == ["p3", "p2", "p1", "p0"]
+
+
+def test_unknown_shortage_ranks_with_none_so_known_scarce_groups_come_after():
+    # no report of a shortage is not a reported shortage: LEON then prefers the lower education level
+    results = [res("ambulance"), res("service"), res("plenty")]
+    profs = [prof("ambulance", "low", 2), prof("service", "unknown", 0), prof("plenty", "none", 1)]
+    assert order(results, profs) == ["service", "plenty", "ambulance"]
 
 
 def test_lowest_education_level_first_then_slug():
@@ -70,7 +77,7 @@ def test_lowest_education_level_first_then_slug():
 def test_unknown_profession_counts_as_unknown_shortage_and_level_zero():
     results = [res("ghost"), res("scarce"), res("plenty")]
     profs = [prof("scarce", "high", 0), prof("plenty", "moderate", 4)]
-    assert order(results, profs) == ["plenty", "ghost", "scarce"]
+    assert order(results, profs) == ["ghost", "plenty", "scarce"]
 
 
 def test_rank_does_not_depend_on_input_order():
@@ -121,7 +128,7 @@ def test_shiftable_from_a_specialisation_excludes_its_parent():
     task = t("x", "Opgave", holders={"specialsygeplejerske"})
     takers = [r.profession for r in shiftable(SPEC_SPL, [task], ALL, CTX, KNOW)[0][1]]
     assert "sygeplejerske" not in takers and "specialsygeplejerske" not in takers
-    assert "laege" in takers and "speciallaege" in takers
+    assert "laege" in takers  # same education level (7) as the specialist nurse in these facts: sideways is fine
 
 
 def test_shiftable_skips_tasks_not_held_and_tasks_nobody_else_may_take():
@@ -153,3 +160,11 @@ def test_shiftable_does_not_depend_on_profession_order():
 def test_shiftable_rejects_a_non_positive_limit():
     with pytest.raises(ValueError, match="limit_takers"):
         shiftable(LAEGE, [], ALL, CTX, KNOW, limit_takers=0)
+
+
+def test_shiftable_never_moves_a_task_up_to_a_longer_education():
+    task = TaskFact("t", "Opgave", "administrative", holders=frozenset({"nurse"}))
+    holder = prof("nurse", "high", level=4)
+    takers = [prof("doctor", "none", level=6), prof("secretary", "none", level=2), prof("peer", "none", level=4)]
+    found = shiftable(holder, [task], [holder, *takers])
+    assert [r.profession for r in found[0][1]] == ["secretary", "peer"]

@@ -1,0 +1,51 @@
+"""What a department leader does in the browser: open a task, read who may take it, plan a shift, read the FTE."""
+from __future__ import annotations
+
+import re
+
+
+def test_task_page_shows_who_may_and_why(page):
+    page.goto("/tasks/tage-venoes-blodproeve?date=2025-01-01")
+    assert page.locator("h1").inner_text() == "Tage venøs blodprøve" or "blodprøve" in page.locator("h1").inner_text()
+    matrix = page.locator("#hvem-maa")
+    assert "Hvem må overtage opgaven?" in matrix.locator("h2").inner_text()
+    nurse = matrix.locator('li[data-profession="sygeplejerske"]')
+    nurse.locator("summary").click()
+    reasons = nurse.locator("ul.reasons")
+    assert reasons.is_visible()
+    assert "forbeholdt" in reasons.inner_text()
+    assert nurse.locator('ul.reasons a[href*="/provisions/"]').count() >= 1
+    # moving the date back to 2023 turns the nurse's own authority into delegation
+    page.fill("input[name=date]", "2023-06-01")
+    page.click("form.context button[type=submit]")
+    page.wait_for_url(re.compile(r"date=2023-06-01"))
+    heading = page.locator('li[data-profession="sygeplejerske"]').locator("xpath=ancestor::ul[1]/preceding-sibling::h3[1]")
+    assert "Ved delegation" in heading.inner_text()
+
+
+def test_plan_three_tasks_and_read_the_fte_freed(page, login):
+    login()
+    page.goto("/flyt")
+    page.select_option("select[name=fra]", "sygeplejerske")
+    page.click("form.context button[type=submit]")
+    page.wait_for_url(re.compile(r"fra=sygeplejerske"))
+    forms = page.locator("form.quick-add")
+    assert forms.count() >= 3
+    entries = [("10", "6"), ("5", "12"), ("20", "3")]
+    plan_url = None
+    for n, (occurrences, minutes) in enumerate(entries):
+        if n:
+            page.goto("/flyt?fra=sygeplejerske")
+        form = page.locator("form.quick-add").nth(n)
+        if plan_url:
+            form.locator("select[name=plan]").select_option(index=1)  # the plan made by the first add
+        form.locator("input[name=occurrences_per_week]").fill(occurrences)
+        form.locator("input[name=minutes_each]").fill(minutes)
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(re.compile(r"/plans/\d+$"))
+        plan_url = page.url
+    total = page.locator("#fte-total").inner_text()
+    hours = (10 * 6 + 5 * 12 + 20 * 3) / 60
+    assert f"{hours:.1f} timer pr. uge" in total
+    assert f"{hours / 37:.2f} årsværk" in total
+    assert page.locator("ul.checklist > li").count() == 3
