@@ -7,6 +7,7 @@ tests/artifacts/ (ignored by git) so a person can look at what the tests saw.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
@@ -72,7 +73,8 @@ def page(browser, live_app, request):
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     yield page
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name).strip("_")
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
     context.close()
     assert not errors, f"JavaScript errors or CSP violations in the browser: {errors}"
 
