@@ -4,8 +4,9 @@ PYTHON ?= python3
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 KB     := $(VENV)/bin/kb
+MO     := translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run dev test setup db check-seed clean
+.PHONY: run dev test setup db check-seed messages clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -13,7 +14,17 @@ $(VENV)/.installed: pyproject.toml
 	$(VENV)/bin/pip install -q -e '.[test]'
 	touch $@
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(MO)
+
+# The English UI catalogue, compiled from its .po (the .mo is a build artefact, not committed).
+$(MO): translations/en/LC_MESSAGES/messages.po $(VENV)/.installed
+	$(VENV)/bin/pybabel compile -d translations
+
+# After adding or changing a UI string: extract every msgid, merge them into the English .po, then translate.
+messages: $(VENV)/.installed
+	$(VENV)/bin/pybabel extract -F babel.cfg -k lazy_gettext --no-wrap --sort-by-file --project=Opgavebasen \
+		-o translations/messages.pot .
+	$(VENV)/bin/pybabel update -i translations/messages.pot -d translations --no-wrap --no-fuzzy-matching
 
 # Migrate the database ($$KB_DATABASE_URL, default SQLite in instance/) and load the seed knowledge.
 db: setup

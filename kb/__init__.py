@@ -22,9 +22,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if config:
         app.config.from_mapping(config)
 
+    from kb import i18n
     from kb import models  # noqa: F401 - register every table before migrations look at metadata
     from kb.extensions import babel, csrf, db, login_manager, migrate
     from kb.web import select_locale
+
+    i18n.compile_stale_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
@@ -40,10 +43,12 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from kb.workbench import bp as workbench_bp
 
     web.init_app(app)
+    i18n.init_app(app)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(workbench_bp)
     app.register_blueprint(plans_bp, url_prefix="/plans")
+    app.register_blueprint(__import__("kb.search.routes", fromlist=["bp"]).bp)  # GET /search
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # read-only JSON; no cookies-based writes live there
 

@@ -1,10 +1,13 @@
 """Cross-cutting web concerns: security headers, language choice, error pages, template helpers."""
 from __future__ import annotations
 
-from flask import Flask, Response, render_template, request
+from flask import Flask, Response, has_request_context, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from kb.models.enums import CATEGORY_LABELS, EFFECT_LABELS, EVIDENCE_LABELS, KIND_LABELS, SHORTAGE_LABELS
+from kb.models.enums import (
+    CATEGORY_LABELS, EFFECT_LABELS, EVIDENCE_LABELS, KIND_LABELS, REASON_KIND_LABELS, RULE_EFFECT_LABELS,
+    SHORTAGE_LABELS, VERDICT_LABELS,
+)
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -21,6 +24,8 @@ def select_locale() -> str:
     """Danish first; English when asked for (?lang=en, remembered in a cookie)."""
     from flask import current_app
 
+    if not has_request_context():  # the CLI and background work speak Danish
+        return "da"
     languages = current_app.config["KB_LANGUAGES"]
     wanted = request.args.get("lang") or request.cookies.get("lang")
     return wanted if wanted in languages else "da"
@@ -52,4 +57,7 @@ def init_app(app: Flask) -> None:
         EVIDENCE_LABELS=EVIDENCE_LABELS,
         KIND_LABELS=KIND_LABELS,
         SHORTAGE_LABELS=SHORTAGE_LABELS,
+        VERDICT_LABELS=VERDICT_LABELS,
+        REASON_KIND_LABELS=REASON_KIND_LABELS,
+        RULE_EFFECT_LABELS=RULE_EFFECT_LABELS,
     )

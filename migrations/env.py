@@ -2,6 +2,8 @@
 from alembic import context
 from flask import current_app
 
+from kb.search.backend import include_name, include_object
+
 config = context.config
 db = current_app.extensions["migrate"].db
 target_metadata = db.metadata
@@ -12,6 +14,9 @@ def _configure_kwargs() -> dict:
         "target_metadata": target_metadata,
         "compare_type": True,
         "render_as_batch": True,
+        # The FTS5 table (with its shadow tables) and the GIN expression index belong to the search migration.
+        "include_name": include_name,
+        "include_object": include_object,
         **current_app.extensions["migrate"].configure_args,
     }
 

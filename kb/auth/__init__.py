@@ -5,6 +5,7 @@ Roles: reader, planner (department leader), editor, reviewer, admin. Reading is 
 from __future__ import annotations
 
 from flask import Blueprint
+from flask_babel import lazy_gettext
 
 from kb.extensions import db, login_manager
 from kb.models import User
@@ -12,7 +13,8 @@ from kb.models import User
 bp = Blueprint("auth", __name__)
 
 login_manager.login_view = "auth.login"
-login_manager.login_message = "Log ind for at fortsætte."
+login_manager.login_message = lazy_gettext("Log ind for at fortsætte.")
+login_manager.localize_callback = str  # flash the text in the request's language, not the lazy object
 login_manager.login_message_category = "info"
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import abort
+from flask_babel import gettext
 from flask_login import current_user
 
 # Roles that may make shift plans (opgaveflytningsplaner): department leaders, and staff above them.
@@ -27,7 +28,7 @@ def role_required(roles: frozenset[str]):
 
                 return login_manager.unauthorized()
             if current_user.role not in roles:
-                abort(403, description="Din rolle giver ikke adgang til denne handling.")
+                abort(403, description=gettext("Din rolle giver ikke adgang til denne handling."))
             return view(*args, **kwargs)
 
         return wrapped

@@ -5,6 +5,7 @@ from urllib.parse import urlsplit
 
 import sqlalchemy as sa
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from kb.auth import bp
@@ -33,7 +34,7 @@ def login():
             db.session.add(AuditEvent(action="login_failed", entity_type="user",
                                       summary=f"Mislykket login for '{form.username.data[:120]}'"))
             db.session.commit()
-            form.password.errors.append("Forkert brugernavn eller adgangskode.")
+            form.password.errors.append(gettext("Forkert brugernavn eller adgangskode."))
         else:
             login_user(user)
             user.last_login_at = utcnow()
@@ -47,5 +48,5 @@ def login():
 @login_required
 def logout():
     logout_user()
-    flash("Du er logget ud.", "info")
+    flash(gettext("Du er logget ud."), "info")
     return redirect(url_for("catalogue.home"))

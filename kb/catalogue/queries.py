@@ -62,13 +62,14 @@ def task_list(f: TaskFilter) -> tuple[list[Task], int]:
             .where(Profession.slug == f.holder)))
     order = [Task.title]
     if f.q:
-        # Plain substring match until the Danish search backend replaces it (issue: Danish search).
-        pattern = f"%{_escape_like(f.q.strip().lower())}%"
-        in_title = sa.func.lower(Task.title).like(pattern, escape="\\")
-        in_text = sa.or_(in_title, sa.func.lower(Task.description).like(pattern, escape="\\"),
-                         sa.func.lower(Task.title_en).like(pattern, escape="\\"))
-        stmt = stmt.where(in_text)
-        order = [sa.case((in_title, 0), else_=1), Task.title]
+        # Danish search (kb.search): best match first; the same filters are applied inside the search.
+        from kb.search import search_tasks
+
+        ids, total = search_tasks(f.q, category=f.category, setting=f.setting, holder=f.holder, limit=f.limit,
+                                  offset=f.offset)
+        found = {t.id: t for t in db.session.scalars(stmt.where(Task.id.in_(ids)).options(
+            selectinload(Task.holders), selectinload(Task.settings))).all()} if ids else {}
+        return [found[i] for i in ids if i in found], total
     total = db.session.scalar(sa.select(sa.func.count()).select_from(stmt.subquery())) or 0
     items = db.session.scalars(
         stmt.options(selectinload(Task.holders), selectinload(Task.settings))

@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from flask import abort, render_template, request
+from flask_babel import gettext
 
 from kb.catalogue import bp, entities, queries
 from kb.models.enums import TASK_CATEGORIES
 from kb.whomay.facts import load_task
-from kb.whomay.service import BadContext, matrix_for, parse_context
+from kb.whomay.service import BadContext, matrix_for, parse_context, takeover_for
 
 
 @bp.get("/")
@@ -23,7 +24,7 @@ def home():
 def task(slug: str):
     task = queries.task_by_slug(slug)
     if task is None or task.status != "published":
-        abort(404, description="Opgaven findes ikke.")
+        abort(404, description=gettext("Opgaven findes ikke."))
     try:
         context = parse_context(request.args)
     except BadContext as exc:
@@ -41,10 +42,14 @@ def professions():
 def profession(slug: str):
     profession = queries.profession_by_slug(slug)
     if profession is None:
-        abort(404, description="Faggruppen findes ikke.")
+        abort(404, description=gettext("Faggruppen findes ikke."))
+    try:
+        context = parse_context(request.args)
+    except BadContext as exc:
+        abort(400, description=str(exc))
     return render_template(
         "catalogue/profession.html", profession=profession, tasks=queries.tasks_held_by(profession),
-        reserving=queries.reserving_provisions(profession))
+        reserving=queries.reserving_provisions(profession), takeover=takeover_for(slug, context) or [])
 
 
 @bp.get("/law/")
@@ -61,12 +66,12 @@ def source(slug: str):
     """Show the cited lines of a source report (with some context), so a citation can be checked by eye."""
     document = queries.source_document(slug)
     if document is None:
-        abort(404, description="Kilden findes ikke.")
+        abort(404, description=gettext("Kilden findes ikke."))
     try:
         first = max(1, int(request.args.get("from", 1)))
         last = max(first, int(request.args.get("to", first)))
     except ValueError:
-        abort(400, description="Linjenumre skal være heltal.")
+        abort(400, description=gettext("Linjenumre skal være heltal."))
     last = min(last, first + MAX_SPAN)
     lines = queries.source_lines(document, max(1, first - CONTEXT_LINES), last + CONTEXT_LINES)
     return render_template("catalogue/source.html", document=document, lines=lines, first=first, last=last,
@@ -77,7 +82,7 @@ def source(slug: str):
 def provision(slug: str):
     p = entities.provision(slug)
     if p is None:
-        abort(404, description="Bestemmelsen findes ikke.")
+        abort(404, description=gettext("Bestemmelsen findes ikke."))
     return render_template("catalogue/provision.html", provision=p, tasks=entities.tasks_governed_by(p),
                            rules=entities.rules_citing(p))
 
@@ -91,7 +96,7 @@ def competences():
 def competence(slug: str):
     found = entities.competence(slug)
     if found is None:
-        abort(404, description="Kompetencen findes ikke.")
+        abort(404, description=gettext("Kompetencen findes ikke."))
     c, requirements, professions, educations = found
     return render_template("catalogue/competence.html", competence=c, requirements=requirements,
                            professions=professions, educations=educations)
@@ -106,5 +111,5 @@ def educations():
 def education(slug: str):
     e = entities.education(slug)
     if e is None:
-        abort(404, description="Uddannelsestilbuddet findes ikke.")
+        abort(404, description=gettext("Uddannelsestilbuddet findes ikke."))
     return render_template("catalogue/education.html", education=e)

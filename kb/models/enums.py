@@ -1,10 +1,15 @@
-"""Enumerated values of the domain, with Danish labels. Stored as strings guarded by CHECK constraints."""
+"""Enumerated values of the domain, with Danish labels. Stored as strings guarded by CHECK constraints.
+
+The labels are lazy strings (Danish msgid, English from the catalogue), translated when rendered; call str() on
+one to get the text in the current request's language.
+"""
+from flask_babel import lazy_gettext
 
 TASK_CATEGORIES = ("administrative", "clinical", "coordination")
 CATEGORY_LABELS = {
-    "administrative": "Administrative opgaver og forefaldende arbejde",
-    "clinical": "Afgrænsede kliniske opgaver",
-    "coordination": "Koordinering af den kliniske opgaveløsning",
+    "administrative": lazy_gettext("Administrative opgaver og forefaldende arbejde"),
+    "clinical": lazy_gettext("Afgrænsede kliniske opgaver"),
+    "coordination": lazy_gettext("Koordinering af den kliniske opgaveløsning"),
 }
 TASK_STATUSES = ("draft", "published")
 REQUIREMENT_LEVELS = ("required", "desirable")  # påkrævet | ønskelig
@@ -12,19 +17,34 @@ COMPLEXITIES = ("uncomplicated", "complex")  # ukompliceret | kompleks patient
 COMPETENCE_KINDS = ("knowledge", "skill")
 PROVISION_EFFECTS = ("reserves", "never_delegable", "requires_written_instruction", "other")
 EFFECT_LABELS = {
-    "reserves": "Forbeholder opgaven bestemte faggrupper",
-    "never_delegable": "Kan aldrig delegeres",
-    "requires_written_instruction": "Kræver skriftlig instruks",
-    "other": "Anden bestemmelse",
+    "reserves": lazy_gettext("Forbeholder opgaven bestemte faggrupper"),
+    "never_delegable": lazy_gettext("Kan aldrig delegeres"),
+    "requires_written_instruction": lazy_gettext("Kræver skriftlig instruks"),
+    "other": lazy_gettext("Anden bestemmelse"),
 }
 RULE_KINDS = ("legal", "organisational")
-KIND_LABELS = {"legal": "Lovgivning", "organisational": "Organisatorisk (aftale/lokal instruks)"}
+KIND_LABELS = {"legal": lazy_gettext("Lovgivning"),
+               "organisational": lazy_gettext("Organisatorisk (aftale/lokal instruks)")}
 RULE_EFFECTS = ("allow", "deny", "conditions")
 EVIDENCE_KINDS = ("proposal", "practice", "pilot", "evaluation")
-EVIDENCE_LABELS = {"proposal": "Forslag", "practice": "Praksis", "pilot": "Forsøg", "evaluation": "Evaluering"}
+EVIDENCE_LABELS = {"proposal": lazy_gettext("Forslag"), "practice": lazy_gettext("Praksis"),
+                   "pilot": lazy_gettext("Forsøg"), "evaluation": lazy_gettext("Evaluering")}
 SHORTAGE_LEVELS = ("none", "low", "moderate", "high", "unknown")
-SHORTAGE_LABELS = {"none": "Ingen mangel", "low": "Lille mangel", "moderate": "Nogen mangel",
-                   "high": "Stor mangel", "unknown": "Ukendt"}
+SHORTAGE_LABELS = {"none": lazy_gettext("Ingen mangel"), "low": lazy_gettext("Lille mangel"),
+                   "moderate": lazy_gettext("Nogen mangel"), "high": lazy_gettext("Stor mangel"),
+                   "unknown": lazy_gettext("Ukendt")}
 TERM_KINDS = ("synonym", "abbreviation")
 ROLES = ("reader", "planner", "editor", "reviewer", "admin")
 REVISION_STATUSES = ("draft", "submitted", "published", "rejected")
+# The engine's verdicts (kb.rules.Verdict values); kb.rules keeps its own Danish label_da for the CLI.
+VERDICT_LABELS = {
+    "independent": lazy_gettext("Selvstændigt"),
+    "independent_after_training": lazy_gettext("Selvstændigt efter oplæring"),
+    "delegation": lazy_gettext("Ved delegation"),
+    "delegation_after_training": lazy_gettext("Ved delegation efter oplæring"),
+    "not_allowed": lazy_gettext("Må ikke"),
+}
+REASON_KIND_LABELS = {"legal": lazy_gettext("Lov"), "organisational": lazy_gettext("Organisatorisk"),
+                      "competence": lazy_gettext("Kompetence")}
+RULE_EFFECT_LABELS = {"allow": lazy_gettext("tilladt"), "deny": lazy_gettext("ikke tilladt"),
+                      "conditions": lazy_gettext("betingelser")}

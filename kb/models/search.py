@@ -15,3 +15,31 @@ class Synonym(Base):
     term: Mapped[str] = mapped_column(sa.String(200), unique=True, index=True)
     equivalents: Mapped[list[str]] = mapped_column(sa.JSON, default=list)
     kind: Mapped[str] = mapped_column(sa.String(20), default="synonym")
+
+
+SEARCH_KINDS = ("task", "profession", "competence", "provision")
+
+
+class SearchDocument(Base):
+    """One searchable thing (a task, profession, competence or provision) as analysed tokens, rebuilt by
+    kb.search.reindex(). The *_tokens columns hold space-separated stems from kb.search.analyser, weighted
+    title > terms > related > body (compound parts and synonym expansions go to body). SQLite indexes them with
+    FTS5 (search_fts), PostgreSQL with a GIN index on their weighted tsvector; the migration creates both."""
+
+    __tablename__ = "search_document"
+    __table_args__ = (
+        one_of("kind", SEARCH_KINDS, "kind"),
+        sa.UniqueConstraint("kind", "ref_id", name="uq_search_document_kind_ref_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(20))
+    ref_id: Mapped[int] = mapped_column()
+    slug: Mapped[str] = mapped_column(sa.String(120))
+    title: Mapped[str] = mapped_column(sa.String(400), default="")
+    category: Mapped[str | None] = mapped_column(sa.String(20))
+    title_tokens: Mapped[str] = mapped_column(sa.Text, default="")
+    terms_tokens: Mapped[str] = mapped_column(sa.Text, default="")
+    related_tokens: Mapped[str] = mapped_column(sa.Text, default="")
+    body_tokens: Mapped[str] = mapped_column(sa.Text, default="")
+    words: Mapped[str] = mapped_column(sa.Text, default="")  # distinct surface words, for compound splitting
+    generation: Mapped[int] = mapped_column(default=1, index=True)

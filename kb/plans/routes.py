@@ -7,11 +7,13 @@ from decimal import Decimal
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from kb import models as m
 from kb.auth.roles import PLANNERS, role_required
 from kb.extensions import db
+from kb.models.enums import VERDICT_LABELS
 from kb.plans import bp
 from kb.plans.forms import ItemForm, PlanForm, QuickAddForm
 from kb.plans.service import by_slug, choices, load_plan, summarise
@@ -20,7 +22,7 @@ from kb.plans.service import by_slug, choices, load_plan, summarise
 def _own_plan(plan_id: int) -> m.ShiftPlan:
     plan = load_plan(plan_id)
     if plan is None or (plan.owner_id != current_user.id and current_user.role != "admin"):
-        abort(404, description="Planen findes ikke.")
+        abort(404, description=gettext("Planen findes ikke."))
     return plan
 
 
@@ -60,7 +62,7 @@ def new():
                            hours_per_fte=float(form.hours_per_fte.data), owner_id=current_user.id)
         db.session.add(plan)
         db.session.commit()
-        flash("Planen er oprettet.", "success")
+        flash(gettext("Planen er oprettet."), "success")
         return redirect(url_for("plans.show", plan_id=plan.id))
     return render_template("plans/form.html", form=form, plan=None)
 
@@ -81,13 +83,13 @@ def edit(plan_id: int):
     if form.validate_on_submit():
         if str(plan.version_id) != (form.version_id.data or ""):
             # Someone saved the plan since this form was opened: keep the user's input and say so.
-            form.title.errors.append("Planen er ændret af en anden, siden du åbnede den. Dine ændringer er "
-                                     "ikke gemt; se den nye version og prøv igen.")
+            form.title.errors.append(gettext("Planen er ændret af en anden, siden du åbnede den. Dine ændringer "
+                                             "er ikke gemt; se den nye version og prøv igen."))
             return render_template("plans/form.html", form=form, plan=plan, conflict=True), 409
         plan.title, plan.unit, plan.notes = form.title.data, form.unit.data or "", form.notes.data or ""
         plan.hours_per_fte = float(form.hours_per_fte.data)
         db.session.commit()
-        flash("Planen er gemt.", "success")
+        flash(gettext("Planen er gemt."), "success")
         return redirect(url_for("plans.show", plan_id=plan.id))
     return render_template("plans/form.html", form=form, plan=plan)
 
@@ -102,7 +104,7 @@ def delete(plan_id: int):
         validate_csrf(request.form.get("csrf_token"))
         db.session.delete(plan)
         db.session.commit()
-        flash(f"Planen '{plan.title}' er slettet.", "success")
+        flash(gettext("Planen '%(title)s' er slettet.", title=plan.title), "success")
         return redirect(url_for("plans.index"))
     return render_template("plans/confirm_delete.html", plan=plan)
 
@@ -111,7 +113,7 @@ def delete(plan_id: int):
 @role_required(PLANNERS)
 def copy(plan_id: int):
     plan = _own_plan(plan_id)
-    twin = m.ShiftPlan(title=f"Kopi af {plan.title}"[:300], unit=plan.unit, notes=plan.notes,
+    twin = m.ShiftPlan(title=gettext("Kopi af %(title)s", title=plan.title)[:300], unit=plan.unit, notes=plan.notes,
                        hours_per_fte=plan.hours_per_fte, owner_id=current_user.id,
                        items=[m.ShiftPlanItem(task=i.task, from_profession=i.from_profession,
                                               to_profession=i.to_profession, note=i.note,
@@ -119,7 +121,7 @@ def copy(plan_id: int):
                                               minutes_each=i.minutes_each) for i in plan.items])
     db.session.add(twin)
     db.session.commit()
-    flash("Planen er kopieret.", "success")
+    flash(gettext("Planen er kopieret."), "success")
     return redirect(url_for("plans.show", plan_id=twin.id))
 
 
@@ -135,7 +137,7 @@ def new_item(plan_id: int):
         item.plan = plan
         db.session.add(item)
         db.session.commit()
-        flash("Opgaven er føjet til planen.", "success")
+        flash(gettext("Opgaven er føjet til planen."), "success")
         return redirect(url_for("plans.show", plan_id=plan.id))
     return render_template("plans/item_form.html", form=form, plan=plan, item=None)
 
@@ -153,7 +155,7 @@ def edit_item(plan_id: int, item_id: int):
     if form.validate_on_submit():
         _apply_item(form, item)
         db.session.commit()
-        flash("Linjen er gemt.", "success")
+        flash(gettext("Linjen er gemt."), "success")
         return redirect(url_for("plans.show", plan_id=plan.id))
     return render_template("plans/item_form.html", form=form, plan=plan, item=item)
 
@@ -168,7 +170,7 @@ def delete_item(plan_id: int, item_id: int):
     item = next((i for i in plan.items if i.id == item_id), None) or abort(404)
     db.session.delete(item)
     db.session.commit()
-    flash("Linjen er fjernet.", "success")
+    flash(gettext("Linjen er fjernet."), "success")
     return redirect(url_for("plans.show", plan_id=plan.id))
 
 
@@ -179,10 +181,10 @@ def quick_add():
     form = QuickAddForm()
     _fill_choices(form)
     own = db.session.scalars(sa.select(m.ShiftPlan).where(m.ShiftPlan.owner_id == current_user.id)).all()
-    form.plan.choices = [("new", "Ny plan"), *((str(p.id), p.title) for p in own)]
+    form.plan.choices = [("new", gettext("Ny plan")), *((str(p.id), p.title) for p in own)]
     if form.validate_on_submit():
         if form.plan.data == "new":
-            plan = m.ShiftPlan(title="Ny plan", owner_id=current_user.id)
+            plan = m.ShiftPlan(title=gettext("Ny plan"), owner_id=current_user.id)
             db.session.add(plan)
         else:
             plan = _own_plan(int(form.plan.data))
@@ -191,7 +193,7 @@ def quick_add():
         item.plan = plan
         db.session.add(item)
         db.session.commit()
-        flash(f"'{item.task.title}' er føjet til planen '{plan.title}'.", "success")
+        flash(gettext("'%(task)s' er føjet til planen '%(plan)s'.", task=item.task.title, plan=plan.title), "success")
         return redirect(url_for("plans.show", plan_id=plan.id))
     return render_template("plans/item_form.html", form=form, plan=None, item=None, quick=True), 400
 
@@ -203,13 +205,14 @@ def export_csv(plan_id: int):
     out = io.StringIO()
     out.write("\ufeff")  # BOM so Excel reads UTF-8 (æøå)
     writer = csv.writer(out, delimiter=";")
-    writer.writerow(["opgave", "fra", "til", "gange_pr_uge", "minutter_pr_gang", "timer_pr_uge", "afgørelse",
-                     "betingelser", "mangler_kompetencer"])
+    writer.writerow([gettext("opgave"), gettext("fra"), gettext("til"), gettext("gange_pr_uge"),
+                     gettext("minutter_pr_gang"), gettext("timer_pr_uge"), gettext("afgørelse"),
+                     gettext("betingelser"), gettext("mangler_kompetencer")])
     for check in summary.checks:
         i, r = check.item, check.result
         writer.writerow([i.task.title, i.from_profession.name, i.to_profession.name,
                          f"{i.occurrences_per_week:g}", f"{i.minutes_each:g}", f"{i.hours_per_week:.2f}",
-                         r.verdict.label_da, " | ".join(r.conditions),
+                         str(VERDICT_LABELS[r.verdict.value]), " | ".join(r.conditions),
                          " | ".join(mc.name for mc in r.missing_competences)])
     filename = f"plan-{summary.plan.id}.csv"
     return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from flask_babel import gettext
+
 from kb import models as m
 from kb.extensions import db
 from kb.rules import Result, who_may_one
@@ -85,8 +87,8 @@ def choices():
                                .order_by(m.Task.title)).all()
     professions = db.session.execute(sa.select(m.Profession.slug, m.Profession.name)
                                      .order_by(m.Profession.name)).all()
-    return ([("", "— vælg —"), *(tuple(row) for row in tasks)],
-            [("", "— vælg —"), *(tuple(row) for row in professions)])
+    pick = ("", gettext("— vælg —"))
+    return [pick, *(tuple(row) for row in tasks)], [pick, *(tuple(row) for row in professions)]
 
 
 def by_slug(model, slug: str):

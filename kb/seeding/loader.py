@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from kb import models as m
 from kb.seeding.bundle import SeedBundle, SeedError, SeedErrors
+from kb.search import reindex
 from kb.seeding.schema import Citation
 
 
@@ -239,6 +240,7 @@ def load_bundle(session: Session, bundle: SeedBundle, dry_run: bool = False) -> 
             if changes:
                 session.add(m.AuditEvent(action="seed", summary=", ".join(f"{k}: {v}" for k, v in sorted(changes.items())),
                                          data=dict(changes)))
+            reindex(session)  # the search index follows the seeded data
             session.commit()
         return changes
     except SeedErrors:

@@ -1,7 +1,7 @@
 """Database rows → the engine's plain facts, in a fixed number of queries however large the catalogue is."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 import sqlalchemy as sa
@@ -62,9 +62,20 @@ class Catalogue:
 
     professions: tuple[ProfessionFact, ...]
     knowledge: Knowledge
+    names_en: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → slug → English name
 
     def profession(self, slug: str) -> ProfessionFact | None:
         return next((p for p in self.professions if p.slug == slug), None)
+
+    def display(self, kind: str, slug: str, danish: str) -> str:
+        """The English name of a profession/competence/education when the UI is English and one is known."""
+        from kb.i18n import english
+
+        return (english() and self.names_en.get(kind, {}).get(slug)) or danish
+
+    def display_name(self, slug: str) -> str:
+        """A profession's name in the UI language (the engine's names are Danish)."""
+        return self.display("profession", slug, self.knowledge.profession_name(slug))
 
 
 def load_catalogue() -> Catalogue:
@@ -89,15 +100,19 @@ def load_catalogue() -> Catalogue:
         sa.select(m.Provision).where(m.Provision.slug.in_(DELEGATION_PROVISION_SLUGS.values()))
         .options(selectinload(m.Provision.act), selectinload(m.Provision.reserved_to))).all()
     by_slug = {p.slug: provision_fact(p) for p in delegation}
+    competence_rows = db.session.execute(sa.select(m.Competence.slug, m.Competence.name, m.Competence.name_en)).all()
     knowledge = Knowledge(
-        competence_names=dict(db.session.execute(sa.select(m.Competence.slug, m.Competence.name)).all()),
+        competence_names={slug: name for slug, name, _ in competence_rows},
         educations=tuple(EducationFact(slug=e.slug, name=e.name, competences=frozenset(c.slug for c in e.competences),
                                        target_professions=frozenset(x.slug for x in e.target_professions))
                          for e in educations),
         profession_names={p.slug: p.name for p in rows},
         delegation_provisions={role: by_slug[s] for role, s in DELEGATION_PROVISION_SLUGS.items() if s in by_slug},
     )
-    return Catalogue(professions=professions, knowledge=knowledge)
+    names_en = {"profession": {p.slug: p.name_en for p in rows if p.name_en},
+                "competence": {slug: en for slug, _, en in competence_rows if en},
+                "education": {e.slug: e.name_en for e in educations if e.name_en}}
+    return Catalogue(professions=professions, knowledge=knowledge, names_en=names_en)
 
 
 def load_task(slug: str) -> m.Task | None:

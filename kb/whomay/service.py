@@ -5,16 +5,19 @@ from dataclasses import dataclass
 from datetime import date
 
 import sqlalchemy as sa
+from flask_babel import gettext
 
 from kb import models as m
 from kb.extensions import db
 from kb.models.enums import COMPLEXITIES
-from kb.rules import Context, Result, TaskFact, Verdict, rank, shiftable, who_may
-from kb.whomay.facts import Catalogue, load_catalogue, load_task, load_tasks_held_by, make_context, task_fact
+from kb.rules import Context, Result, TaskFact, Verdict, rank, shiftable, who_may, who_may_one
+from kb.whomay.facts import (
+    TASK_LOADS, Catalogue, load_catalogue, load_task, load_tasks_held_by, make_context, task_fact,
+)
 
 
 class BadContext(ValueError):
-    """A context parameter a user gave is not valid; the message is Danish and names the parameter."""
+    """A context parameter a user gave is not valid; the message (in the request's language) names the parameter."""
 
     def __init__(self, parameter: str, message: str):
         super().__init__(message)
@@ -27,15 +30,17 @@ def parse_context(args) -> Context:
     complexity = (args.get("complexity") or "").strip() or None
     raw_date = (args.get("date") or "").strip() or None
     if setting and db.session.scalar(sa.select(m.Setting.id).where(m.Setting.slug == setting)) is None:
-        raise BadContext("setting", f"'setting': ukendt miljø '{setting}'.")
+        raise BadContext("setting", gettext("'setting': ukendt miljø '%(value)s'.", value=setting))
     if complexity and complexity not in COMPLEXITIES:
-        raise BadContext("complexity", f"'complexity' skal være en af {', '.join(COMPLEXITIES)}.")
+        raise BadContext("complexity", gettext("'complexity' skal være en af %(values)s.",
+                                                values=", ".join(COMPLEXITIES)))
     on = None
     if raw_date:
         try:
             on = date.fromisoformat(raw_date)
         except ValueError:
-            raise BadContext("date", f"'date' skal være en dato som ÅÅÅÅ-MM-DD (fik '{raw_date}').") from None
+            raise BadContext("date", gettext("'date' skal være en dato som ÅÅÅÅ-MM-DD (fik '%(value)s').",
+                                             value=raw_date)) from None
     return make_context(setting, complexity, on)
 
 
@@ -54,6 +59,10 @@ class Matrix:
 
     def name(self, slug: str) -> str:
         return self.catalogue.knowledge.profession_name(slug)
+
+    def display_name(self, slug: str) -> str:
+        """The profession's name in the UI language (pages); `name` stays Danish for the API and the CLI."""
+        return self.catalogue.display_name(slug)
 
 
 def matrix_for(task: m.Task, context: Context, catalogue: Catalogue | None = None) -> Matrix:
@@ -77,3 +86,26 @@ def shiftable_for(profession_slug: str, context: Context, limit_takers: int = 5)
     tasks = [task_fact(t) for t in load_tasks_held_by(profession_slug)]
     items = shiftable(holder, tasks, catalogue.professions, context, catalogue.knowledge, limit_takers=limit_takers)
     return items, catalogue
+
+
+def takeover_for(profession_slug: str, context: Context):
+    """Tasks other groups hold that this profession may take over, grouped by verdict (best first).
+
+    Leaves out tasks the profession (or its parent) already holds and tasks it may not do. None for an unknown slug.
+    """
+    catalogue = load_catalogue()
+    profession = catalogue.profession(profession_slug)
+    if profession is None:
+        return None
+    own = {profession.slug, profession.parent} - {None}
+    tasks = db.session.scalars(
+        sa.select(m.Task).where(m.Task.status == "published").options(*TASK_LOADS).order_by(m.Task.title)).all()
+    groups: dict[Verdict, list[tuple[TaskFact, Result]]] = {v: [] for v in Verdict if v is not Verdict.NOT_ALLOWED}
+    for task in tasks:
+        fact = task_fact(task)
+        if fact.holders & own:
+            continue
+        result = who_may_one(fact, profession, context, catalogue.knowledge)
+        if result.verdict is not Verdict.NOT_ALLOWED:
+            groups[result.verdict].append((fact, result))
+    return [(v, items) for v, items in groups.items() if items]

@@ -5,11 +5,13 @@ from collections import defaultdict
 
 import sqlalchemy as sa
 from flask import abort, render_template, request
+from flask_babel import gettext
 from flask_login import current_user
 
 from kb import models as m
 from kb.auth.roles import PLANNERS, has_role
 from kb.extensions import db
+from kb.i18n import english
 from kb.rules import Verdict
 from kb.whomay.service import BadContext, parse_context, shiftable_for
 from kb.workbench import bp
@@ -23,7 +25,7 @@ def move_away():
         return render_template("workbench/move_away.html", professions=professions, holder=None)
     holder = next((p for p in professions if p.slug == slug), None)
     if holder is None:
-        abort(404, description="Faggruppen findes ikke.")
+        abort(404, description=gettext("Faggruppen findes ikke."))
     try:
         context = parse_context(request.args)
     except BadContext as exc:
@@ -42,6 +44,10 @@ def move_away():
                                    .order_by(m.ShiftPlan.title)).all()
     held = db.session.scalar(sa.select(sa.func.count()).select_from(m.Task).join(m.Task.holders)
                              .where(m.Profession.id == holder.id, m.Task.status == "published"))
+    # The engine's task facts carry the Danish title only; English titles come from the table.
+    titles = {} if not english() else dict(db.session.execute(
+        sa.select(m.Task.slug, m.Task.title_en).where(m.Task.title_en != "")).all())
     return render_template("workbench/move_away.html", professions=professions, holder=holder, items=items,
-                           by_taker=ordered, names=catalogue.knowledge.profession_name, plans=plans,
-                           can_plan=has_role(PLANNERS), held=held, Verdict=Verdict)
+                           by_taker=ordered, names=catalogue.display_name, plans=plans,
+                           can_plan=has_role(PLANNERS), held=held, Verdict=Verdict,
+                           catalogue=catalogue, titles=titles)

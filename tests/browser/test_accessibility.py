@@ -7,7 +7,8 @@ import pytest
 
 AXE = (Path(__file__).resolve().parent / "vendor" / "axe.min.js").read_text(encoding="utf-8")
 PAGES = ["/", "/tasks/tage-venoes-blodproeve", "/professions/sygeplejerske", "/flyt?fra=sygeplejerske", "/law/",
-         "/login", "/competences/blodproevetagning", "/provisions/aut-54-4-1"]
+         "/login", "/competences/blodproevetagning", "/provisions/aut-54-4-1",
+         "/search?q=blodpr%C3%B8ver&profession=social-og-sundhedsassistent", "/professions/social-og-sundhedsassistent"]
 
 
 def violations(page) -> list[dict]:

@@ -4,6 +4,28 @@ from __future__ import annotations
 import re
 
 
+def test_search_as_you_type_and_land_on_the_task(page):
+    page.goto("/search")
+    results = page.locator("#search-results")
+    assert "Skriv et ord" in results.inner_text()
+    page.locator("#search-q").press_sequentially("blodprøver", delay=40)  # typed, never submitted
+    hit = results.locator('a[href="/tasks/tage-venoes-blodproeve"]')
+    hit.wait_for()
+    assert results.locator("mark").count() >= 1
+    assert "q=blodpr" in page.url  # htmx pushed the query into the address, so Back and sharing work
+    hit.click()
+    page.wait_for_url(re.compile(r"/tasks/tage-venoes-blodproeve$"))
+    assert page.locator("#hvem-maa").is_visible()
+
+
+def test_header_search_box_submits_from_any_page(page):
+    page.goto("/")
+    page.fill("header.site input[name=q]", "PVK")
+    page.press("header.site input[name=q]", "Enter")
+    page.wait_for_url(re.compile(r"/search\?q=PVK"))
+    assert page.locator('#search-results a[href="/tasks/anlaegge-pvk"]').count() >= 1
+
+
 def test_task_page_shows_who_may_and_why(page):
     page.goto("/tasks/tage-venoes-blodproeve?date=2025-01-01")
     assert page.locator("h1").inner_text() == "Tage venøs blodprøve" or "blodprøve" in page.locator("h1").inner_text()

@@ -48,3 +48,23 @@ def test_competence_and_education_pages(app, client):
     assert e_name in education and c_name in education
     assert client.get("/competences/").status_code == 200 and client.get("/educations/").status_code == 200
     assert client.get("/educations/nej").status_code == 404 and client.get("/competences/nej").status_code == 404
+
+
+def test_profession_page_lists_tasks_it_may_take_over(app, client):
+    from kb.rules import Verdict
+    from kb.whomay.facts import make_context
+    from kb.whomay.service import takeover_for
+
+    with app.app_context():
+        groups = takeover_for("social-og-sundhedsassistent", make_context())
+        held = set(db.session.scalars(sa.select(m.Task.slug).join(m.Task.holders)
+                                      .where(m.Profession.slug == "social-og-sundhedsassistent")))
+        unknown = takeover_for("findes-ikke", make_context())
+    assert unknown is None
+    assert groups and all(v is not Verdict.NOT_ALLOWED for v, _ in groups)
+    slugs = [task.slug for _, items in groups for task, _ in items]
+    assert slugs and not set(slugs) & held
+    page = html.unescape(client.get("/professions/social-og-sundhedsassistent").get_data(as_text=True))
+    assert "Opgaver faggruppen kan overtage fra andre" in page
+    first_task = groups[0][1][0][0]
+    assert first_task.title in page

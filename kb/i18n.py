@@ -1,0 +1,71 @@
+"""Danish first, English on request: template helpers and the compiled English catalogue.
+
+Danish text is the msgid everywhere, so Danish needs no catalogue; English comes from
+translations/en/LC_MESSAGES/messages.po. Knowledge from the database is not translated, but tasks, professions,
+competences, settings and education offers may carry an English name (`title_en` / `name_en`), shown when the UI is
+English (:func:`localized`).
+"""
+from __future__ import annotations
+
+import logging
+import os
+from pathlib import Path
+from urllib.parse import urlencode
+
+from flask import Flask, has_request_context, request
+from flask_babel import get_locale
+
+# Each language is named in itself, so the switch reads the same whatever the current language is.
+LANGUAGE_NAMES = {"da": "Dansk", "en": "English"}
+
+log = logging.getLogger(__name__)
+
+
+def current_language() -> str:
+    """'da' or 'en': the language of this request ('da' outside a request)."""
+    locale = get_locale() if has_request_context() else None
+    return locale.language if locale is not None else "da"
+
+
+def english() -> bool:
+    return current_language() == "en"
+
+
+def localized(obj, field: str = "name") -> str:
+    """`obj.<field>_en` when the UI is English and it is filled in, else the Danish `obj.<field>`."""
+    danish = getattr(obj, field)
+    if english():
+        return getattr(obj, f"{field}_en", "") or danish
+    return danish
+
+
+def lang_url(code: str) -> str:
+    """The current page (path and query) in another language."""
+    args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
+    return f"{request.path}?{urlencode(args)}"
+
+
+def compile_stale_catalogues(directory: Path) -> None:
+    """Compile every messages.po whose messages.mo is missing or older (tests and servers run outside `make`)."""
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    for po in directory.glob("*/LC_MESSAGES/messages.po"):
+        mo = po.with_suffix(".mo")
+        if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
+            continue
+        try:
+            with po.open("rb") as fh:
+                catalog = read_po(fh)
+            tmp = mo.with_name(f".{mo.name}.{os.getpid()}")
+            with tmp.open("wb") as fh:
+                write_mo(fh, catalog)
+            os.replace(tmp, mo)  # atomic: a concurrent reader never sees half a file
+        except OSError as exc:
+            log.warning("could not compile %s: %s", po, exc)
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.globals.update(localized=localized, lang_url=lang_url, current_language=current_language,
+                                 LANGUAGE_NAMES=LANGUAGE_NAMES)
+    app.jinja_env.filters["localized"] = localized

@@ -1,0 +1,282 @@
+"""The Danish text analyser behind search (pure Python: no Flask, no SQLAlchemy).
+
+Text becomes normalised Snowball stems: lower case, NFC, stop words (stopord) dropped, æ/ø/å kept distinct — no
+accent folding, so "for" never matches "før". Compounds (sammensatte ord) are split with the corpus's own
+vocabulary, so *medicinhåndtering* also yields *medicin* and *håndtering*. A query is analysed against the index
+vocabulary: ae/oe/aa spellings are tried as æ/ø/å (blodproeve → blodprøve), unknown words are split or corrected
+to the nearest known stem (edit distance 1, or 2 for long words), and the result is a :class:`Query` of groups,
+each group a set of alternatives that all backends render the same way.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from itertools import product
+from typing import Iterable, Mapping
+
+import snowballstemmer
+
+WORD_RE = re.compile(r"[^\W_]+")
+MIN_PART = 3  # shortest compound part (sår in sårpleje)
+MIN_COMPOUND = 6  # shortest word worth splitting
+LINKS = ("s", "e")  # fugeelementer: sygdom-s-historik, blodprøve-tagning
+
+# Snowball's Danish stop word list (stopord); words that carry no meaning for finding a task.
+STOPWORDS = frozenset("""
+og i jeg det at en den til er som på de med han af for ikke der var mig sig men et har om vi min havde ham hun nu
+over da fra du ud sin dem os op man hans hvor eller hvad skal selv her alle vil blev kunne ind når være dog noget
+ville jo deres efter ned skulle denne end dette mit også under have dig anden hende mine alt meget sit sine vor mod
+disse hvis din nogle hos blive mange ad bliver hendes været thi jer sådan fx mv bl inkl evt dvs
+""".split())
+
+_stemmer = snowballstemmer.stemmer("danish")
+
+
+def normalise(text: str) -> str:
+    """NFC and lower case; æ, ø, å and accents stay as they are."""
+    return unicodedata.normalize("NFC", str(text)).lower()
+
+
+def words(text: str) -> list[str]:
+    """Normalised words, stop words included (hyphens, slashes and full stops separate words: spl. → spl)."""
+    return WORD_RE.findall(normalise(text))
+
+
+@lru_cache(maxsize=50_000)
+def stem(word: str) -> str:
+    """The Snowball Danish stem of one normalised word (blodprøverne → blodprøv)."""
+    return _stemmer.stemWord(word)
+
+
+def tokens(text: str) -> list[str]:
+    """Stems of the words that are not stop words, in order."""
+    return [stem(w) for w in words(text) if w not in STOPWORDS]
+
+
+class Vocabulary:
+    """What an index holds: stems with document frequencies (what query words are corrected and completed to)
+    and the surface words of the corpus (what compounds are split into)."""
+
+    def __init__(self, frequencies: Mapping[str, int] | Iterable[str] = (), words: Iterable[str] = ()):
+        if not isinstance(frequencies, Mapping):
+            frequencies = {t: 1 for t in frequencies}
+        self.df: dict[str, int] = dict(frequencies)
+        self.words: frozenset[str] = frozenset(words)
+        self._by_length: dict[int, list[str]] = {}
+        for token in sorted(self.df):
+            self._by_length.setdefault(len(token), []).append(token)
+
+    def __contains__(self, token: str) -> bool:
+        return token in self.df
+
+    def __len__(self) -> int:
+        return len(self.df)
+
+    def nearest(self, token: str, max_distance: int | None = None) -> list[str]:
+        """Known stems closest to `token` within the allowed distance (0 for ≤ 3 letters, 1 up to 7, else 2)."""
+        limit = typo_budget(token) if max_distance is None else max_distance
+        if limit == 0:
+            return []
+        best, found = limit + 1, []
+        for length in range(len(token) - limit, len(token) + limit + 1):
+            for candidate in self._by_length.get(length, ()):
+                d = edit_distance(token, candidate, best)
+                if d < best:
+                    best, found = d, [candidate]
+                elif d == best:
+                    found.append(candidate)
+        return sorted(found, key=lambda t: (-self.df[t], t))[:3] if best <= limit else []
+
+    def completions(self, prefix: str, limit: int = 8) -> list[str]:
+        """Known stems that start with `prefix`, most frequent first (for results as you type)."""
+        if len(prefix) < 3:
+            return []
+        hits = [t for t in self.df if t.startswith(prefix) and t != prefix]
+        return sorted(hits, key=lambda t: (-self.df[t], t))[:limit]
+
+
+def typo_budget(token: str) -> int:
+    return 0 if len(token) <= 3 else 1 if len(token) <= 7 else 2
+
+
+def edit_distance(a: str, b: str, cutoff: int = 99) -> int:
+    """Optimal string alignment distance (insert, delete, substitute, swap neighbours); stops early above cutoff."""
+    if abs(len(a) - len(b)) > cutoff:
+        return cutoff + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, 1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > cutoff:
+            return cutoff + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def ascii_variants(word: str, limit: int = 4) -> list[str]:
+    """Spellings of `word` with ae/oe/aa read as æ/ø/å (blodproeve → blodprøve), the word itself excluded."""
+    parts = re.split(r"(ae|oe|aa)", word)
+    digraphs = parts[1::2]
+    if not digraphs or len(digraphs) > limit:
+        return []
+    letter = {"ae": "æ", "oe": "ø", "aa": "å"}
+    variants = []
+    for choice in product((False, True), repeat=len(digraphs)):
+        if not any(choice):
+            continue
+        out = parts[0]
+        for dg, swap, rest in zip(digraphs, choice, parts[2::2]):
+            out += (letter[dg] if swap else dg) + rest
+        variants.append(out)
+    return sorted(variants, key=lambda v: len(v))  # most replacements first
+
+
+def split_compound(word: str, known_words: Vocabulary | Iterable[str], depth: int = 2) -> list[tuple[str, ...]]:
+    """Ways to read `word` as a compound of words the corpus uses on their own, each way a tuple of stems:
+    medicinhåndtering → (medicin, håndtering); sygdomshistorik → (sygdom, historik) across the linking s."""
+    known = known_words.words if isinstance(known_words, Vocabulary) else known_words
+    if not isinstance(known, (set, frozenset)):
+        known = frozenset(known)
+    if len(word) < MIN_COMPOUND:
+        return []
+    splits: list[tuple[str, ...]] = []
+    for i in range(MIN_PART, len(word) - MIN_PART + 1):
+        head, tail = word[:i], word[i:]
+        if head in STOPWORDS or tail in STOPWORDS:
+            continue
+        if head not in known:
+            if not (head[-1] in LINKS and len(head) > MIN_PART and head[:-1] in known
+                    and head[:-1] not in STOPWORDS):
+                continue
+            head = head[:-1]
+        if tail in known:
+            splits.append((stem(head), stem(tail)))
+        elif depth > 1:
+            splits.extend((stem(head), *rest) for rest in split_compound(tail, known, depth - 1)[:1])
+    return list(dict.fromkeys(s for s in splits if len(set(s)) == len(s)))
+
+
+def analyse_parts(text: str, vocabulary: Vocabulary | Iterable[str] | None = None) -> tuple[list[str], list[str]]:
+    """(stems of the words, stems of compound parts the words do not already give) for one text."""
+    stems = tokens(text)
+    parts: list[str] = []
+    if vocabulary is not None:
+        seen = set(stems)
+        for w in words(text):
+            for part in (p for split in split_compound(w, vocabulary) for p in split):
+                if part not in seen:
+                    seen.add(part)
+                    parts.append(part)
+    return stems, parts
+
+
+def analyse(text: str, vocabulary: Vocabulary | Iterable[str] | None = None) -> list[str]:
+    """Index tokens for one text: the stems of its words, then compound parts the vocabulary knows."""
+    stems, parts = analyse_parts(text, vocabulary)
+    return stems + parts
+
+
+@dataclass(frozen=True)
+class Query:
+    """An analysed query: every group must match (AND); a group matches when any alternative's stems all occur."""
+
+    groups: tuple[tuple[tuple[str, ...], ...], ...] = ()
+
+    def __bool__(self) -> bool:
+        return bool(self.groups)
+
+    @property
+    def stems(self) -> frozenset[str]:
+        return frozenset(s for g in self.groups for alt in g for s in alt)
+
+    def render(self, quote, and_: str, or_: str, any_group: bool = False) -> str:
+        """The query in a backend's syntax: `quote` wraps one stem, `and_`/`or_` are its operators."""
+        def alternative(alt: tuple[str, ...]) -> str:
+            inner = f" {and_} ".join(quote(s) for s in alt)
+            return f"({inner})" if len(alt) > 1 else inner
+
+        rendered = ["(" + f" {or_} ".join(alternative(a) for a in g) + ")" for g in self.groups]
+        return f" {or_ if any_group else and_} ".join(rendered)
+
+
+def analyse_query(text: str, vocabulary: Vocabulary, complete_last: bool = False) -> Query:
+    """Analyse what a user typed into groups of alternatives, using the index vocabulary (see module docstring)."""
+    ws = [w for w in words(text) if w not in STOPWORDS]
+    groups = []
+    for n, w in enumerate(ws):
+        alts = _alternatives(w, vocabulary, complete=complete_last and n == len(ws) - 1)
+        if alts:
+            groups.append(tuple(dict.fromkeys(alts)))
+    return Query(tuple(groups))
+
+
+def _alternatives(word: str, vocabulary: Vocabulary, complete: bool) -> list[tuple[str, ...]]:
+    candidates = [word, *ascii_variants(word)]
+    alts: list[tuple[str, ...]] = []
+    for c in candidates:
+        if stem(c) in vocabulary:
+            alts.append((stem(c),))
+        alts.extend(split_compound(c, vocabulary)[:3])
+    if complete:
+        alts.extend((t,) for c in candidates for t in vocabulary.completions(stem(c)))
+    if not alts:
+        corrected = [(t,) for c in candidates for t in vocabulary.nearest(stem(c))]
+        alts.extend(corrected[:3])
+    return alts or [(stem(word),)]
+
+
+def highlight_spans(text: str, stems: Iterable[str], vocabulary: Vocabulary | None = None) -> list[tuple[int, int]]:
+    """(start, end) of the words in `text` whose stem, or one of whose compound parts, is among `stems`."""
+    wanted = frozenset(stems)
+    spans = []
+    if not wanted:
+        return spans
+    for m in WORD_RE.finditer(unicodedata.normalize("NFC", str(text))):
+        w = m.group().lower()
+        if w in STOPWORDS:
+            continue
+        hit = stem(w) in wanted or (vocabulary is not None and any(
+            set(split) & wanted for split in split_compound(w, vocabulary)))
+        if hit:
+            spans.append(m.span())
+    return spans
+
+
+@dataclass
+class SynonymTable:
+    """Synonyms and abbreviations as data (term ↔ each equivalent), matched on stems: SSA ↔ social- og
+    sundhedsassistent. Expansion is one hop from the text's own words, so SOSU → SSA does not make SSA → SSH."""
+
+    links: dict[tuple[str, ...], set[tuple[str, ...]]] = field(default_factory=dict)
+
+    @classmethod
+    def from_entries(cls, entries: Iterable[tuple[str, Iterable[str]]]) -> SynonymTable:
+        table = cls()
+        for term, equivalents in entries:
+            t = tuple(tokens(term))
+            for eq in equivalents:
+                e = tuple(tokens(eq))
+                if t and e and t != e:
+                    table.links.setdefault(t, set()).add(e)
+                    table.links.setdefault(e, set()).add(t)
+        return table
+
+    @property
+    def longest(self) -> int:
+        return max((len(k) for k in self.links), default=0)
+
+    def expand(self, stems: list[str]) -> list[str]:
+        """Stems of the phrases equivalent to phrases found in `stems` (not already there)."""
+        present, extra = set(stems), []
+        for size in range(1, self.longest + 1):
+            for i in range(len(stems) - size + 1):
+                for phrase in self.links.get(tuple(stems[i:i + size]), ()):
+                    extra.extend(s for s in phrase if s not in present and s not in extra)
+        return extra

@@ -1,0 +1,108 @@
+"""One search interface, two engines: SQLite FTS5 (bm25 with column weights) and PostgreSQL full text
+(tsvector('simple') + setweight + GIN index + ts_rank). Both index the same analysed stems from
+kb.search.analyser, so they match the same documents and rank them alike."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from kb.search.analyser import Query
+
+FTS_TABLE = "search_fts"
+PG_INDEX = "ix_search_document_tsv"
+# Must stay the expression the migration builds the GIN index on, or PostgreSQL will not use the index.
+PG_VECTOR = (
+    "(setweight(to_tsvector('simple'::regconfig, title_tokens), 'A') || "
+    "setweight(to_tsvector('simple'::regconfig, terms_tokens), 'B') || "
+    "setweight(to_tsvector('simple'::regconfig, related_tokens), 'C') || "
+    "setweight(to_tsvector('simple'::regconfig, body_tokens), 'D'))"
+)
+# Column weights, title > terms > related > body. ts_rank's weight array is ordered {D, C, B, A}.
+BM25_WEIGHTS = (10.0, 5.0, 2.0, 1.0)
+PG_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
+
+
+def include_name(name, type_, parent_names) -> bool:
+    """Alembic filter: the FTS5 virtual table, its shadow tables and the GIN expression index are the
+    migration's business, not the models' (used by migrations/env.py and the drift test)."""
+    if type_ == "table" and name and name.startswith(FTS_TABLE):
+        return False
+    return not (type_ == "index" and name == PG_INDEX)
+
+
+def include_object(obj, name, type_, reflected, compare_to) -> bool:
+    return include_name(name, type_, {})
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions on the matched documents (task filters only apply to kind 'task')."""
+
+    kind: str = "task"
+    category: str | None = None
+    setting: str | None = None
+    holder: str | None = None
+
+
+def _fts_quote(stem: str) -> str:
+    return '"' + stem.replace('"', '""') + '"'
+
+
+def _ts_quote(stem: str) -> str:
+    return "'" + stem.replace("'", "''").replace("\\", "\\\\") + "'"
+
+
+def _where(f: Filters) -> tuple[list[str], dict]:
+    clauses, params = ["d.kind = :kind"], {"kind": f.kind}
+    if f.kind == "task":
+        clauses.append("EXISTS (SELECT 1 FROM task t WHERE t.id = d.ref_id AND t.status = 'published')")
+        if f.category:
+            clauses.append("d.category = :category")
+            params["category"] = f.category
+        if f.setting:
+            clauses.append("EXISTS (SELECT 1 FROM task_setting ts JOIN setting s ON s.id = ts.setting_id"
+                           " WHERE ts.task_id = d.ref_id AND s.slug = :setting)")
+            params["setting"] = f.setting
+        if f.holder:
+            clauses.append("EXISTS (SELECT 1 FROM task_holder th JOIN profession p ON p.id = th.profession_id"
+                           " WHERE th.task_id = d.ref_id AND p.slug = :holder)")
+            params["holder"] = f.holder
+    return clauses, params
+
+
+def match(session: Session, query: Query, filters: Filters, limit: int | None = None, offset: int = 0,
+          any_group: bool = False) -> tuple[list[tuple[int, float]], int]:
+    """(ref_id, score) best first, and the number of matches. Ties go by slug so both engines agree."""
+    if not query:
+        return [], 0
+    clauses, params = _where(filters)
+    if session.get_bind().dialect.name == "postgresql":
+        params["q"] = query.render(_ts_quote, "&", "|", any_group)
+        source = "search_document d"
+        clauses.insert(0, f"{PG_VECTOR} @@ to_tsquery('simple', :q)")
+        score = (f"ts_rank('{PG_WEIGHTS}', {PG_VECTOR},"
+                 " to_tsquery('simple', :q), 1)")
+        order = "score DESC"
+    else:
+        params["q"] = query.render(_fts_quote, "AND", "OR", any_group)
+        source = f"{FTS_TABLE} JOIN search_document d ON d.id = {FTS_TABLE}.rowid"
+        clauses.insert(0, f"{FTS_TABLE} MATCH :q")
+        score = f"bm25({FTS_TABLE}, {', '.join(map(str, BM25_WEIGHTS))})"
+        order = "score ASC"
+    where = " AND ".join(clauses)
+    total = session.execute(sa.text(f"SELECT count(*) FROM {source} WHERE {where}"), params).scalar() or 0
+    if total == 0:
+        return [], 0
+    page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
+    rows = session.execute(sa.text(
+        f"SELECT d.ref_id, {score} AS score FROM {source} WHERE {where} ORDER BY {order}, d.slug{page}"), params)
+    return [(r[0], float(r[1])) for r in rows], total
+
+
+def rebuild(session: Session) -> None:
+    """Bring the engine's own index in line with search_document (FTS5 external content needs a rebuild)."""
+    if session.get_bind().dialect.name == "sqlite":
+        session.execute(sa.text(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')"))
+

@@ -1,0 +1,132 @@
+"""Build the search index (search_document) from the database, and hold each database's vocabulary in memory."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from threading import Lock
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session, selectinload
+
+from kb import models as m
+from kb.models.search import SearchDocument
+from kb.search import backend
+from kb.search.analyser import STOPWORDS, SynonymTable, Vocabulary, analyse_parts, tokens, words
+
+FIELDS = ("title", "terms", "related", "body")
+
+
+@dataclass(frozen=True)
+class Source:
+    """The texts of one document before analysis, per weighted field."""
+
+    kind: str
+    ref_id: int
+    slug: str
+    title: str
+    category: str | None
+    texts: dict[str, list[str]]
+
+
+def _names(p: m.Profession) -> list[str]:
+    return [p.name] + ([p.abbreviation] if p.abbreviation else [])
+
+
+def _sources(session: Session) -> list[Source]:
+    out: list[Source] = []
+    tasks = session.scalars(sa.select(m.Task).where(m.Task.status == "published").options(
+        selectinload(m.Task.terms), selectinload(m.Task.holders),
+        selectinload(m.Task.requirements).selectinload(m.TaskRequirement.competence)).order_by(m.Task.id))
+    for t in tasks:
+        related = [n for h in t.holders for n in _names(h)]
+        related += [r.competence.name for r in t.requirements if r.level == "required"]
+        out.append(Source("task", t.id, t.slug, t.title, t.category, {
+            "title": [t.title], "terms": [x.term for x in t.terms], "related": related,
+            "body": [t.description or "", t.title_en or ""]}))
+    professions = sa.select(m.Profession).options(selectinload(m.Profession.parent)).order_by(m.Profession.id)
+    for p in session.scalars(professions):
+        out.append(Source("profession", p.id, p.slug, p.name, None, {
+            "title": [p.name], "terms": [p.abbreviation or "", p.name_en or "", p.education_name or ""],
+            "related": [p.parent.name] if p.parent else [], "body": [p.description or ""]}))
+    for c in session.scalars(sa.select(m.Competence).order_by(m.Competence.id)):
+        out.append(Source("competence", c.id, c.slug, c.name, None, {
+            "title": [c.name], "terms": [c.name_en or ""], "related": [], "body": [c.description or ""]}))
+    for p in session.scalars(sa.select(m.Provision).options(selectinload(m.Provision.act)).order_by(m.Provision.id)):
+        out.append(Source("provision", p.id, p.slug, f"{p.act.short_name} {p.reference}: {p.title}", None, {
+            "title": [p.title], "terms": [p.act.short_name, p.reference], "related": [p.act.title],
+            "body": [p.summary or ""]}))
+    return out
+
+
+def synonym_table(session: Session) -> SynonymTable:
+    rows = session.execute(sa.select(m.Synonym.term, m.Synonym.equivalents).order_by(m.Synonym.term)).all()
+    return SynonymTable.from_entries((term, equivalents or []) for term, equivalents in rows)
+
+
+def reindex(session: Session) -> int:
+    """Rebuild search_document (and the engine's index) from the live tables; returns the number of documents.
+    Runs inside the caller's transaction and does not commit."""
+    sources = _sources(session)
+    synonyms = synonym_table(session)
+    corpus: Counter = Counter()
+    surface: set[str] = set()
+    for s in sources:
+        text = " ".join(t for texts in s.texts.values() for t in texts)
+        corpus.update(set(tokens(text)))
+        surface.update(w for w in words(text) if w not in STOPWORDS)
+    vocabulary = Vocabulary(corpus, surface)
+    generation = (session.scalar(sa.select(sa.func.max(SearchDocument.generation))) or 0) + 1
+    session.execute(sa.delete(SearchDocument))
+    rows = []
+    for s in sources:
+        fields, extra = {}, []
+        for name in FIELDS:
+            stems, parts = analyse_parts(" \n ".join(s.texts[name]), vocabulary)
+            fields[f"{name}_tokens"] = stems
+            extra += parts + synonyms.expand(stems)
+        fields["body_tokens"] = fields["body_tokens"] + extra
+        text = " ".join(t for texts in s.texts.values() for t in texts)
+        rows.append(dict(kind=s.kind, ref_id=s.ref_id, slug=s.slug, title=s.title[:400], category=s.category,
+                         generation=generation, words=" ".join(sorted({w for w in words(text) if w not in STOPWORDS})),
+                         **{k: " ".join(v) for k, v in fields.items()}))
+    if rows:
+        session.execute(sa.insert(SearchDocument), rows)
+    backend.rebuild(session)
+    _CACHE.pop(_key(session), None)
+    return len(rows)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What query analysis needs from one database's index: its vocabulary and synonym table."""
+
+    generation: int
+    vocabulary: Vocabulary
+    synonyms: SynonymTable
+
+
+_CACHE: dict[str, Snapshot] = {}
+_LOCK = Lock()
+
+
+def _key(session: Session) -> str:
+    return session.get_bind().url.render_as_string(hide_password=True)
+
+
+def snapshot(session: Session) -> Snapshot:
+    """The vocabulary of the current index, reloaded when another process (or reindex) wrote a new generation."""
+    generation = session.scalar(sa.select(sa.func.max(SearchDocument.generation))) or 0
+    key = _key(session)
+    cached = _CACHE.get(key)
+    if cached is not None and cached.generation == generation:
+        return cached
+    df: Counter = Counter()
+    surface: set[str] = set()
+    columns = [getattr(SearchDocument, f"{f}_tokens") for f in FIELDS]
+    for row in session.execute(sa.select(SearchDocument.words, *columns)):
+        surface.update(row[0].split())
+        df.update(set(" ".join(row[1:]).split()))
+    fresh = Snapshot(generation, Vocabulary(df, surface), synonym_table(session))
+    with _LOCK:
+        _CACHE[key] = fresh
+    return fresh

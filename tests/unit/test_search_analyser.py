@@ -1,0 +1,134 @@
+"""The Danish analyser (kb.search.analyser): stems, compounds, ae/oe/aa, no accent folding, typos, synonyms."""
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from kb.search import analyser as a
+
+CORPUS = """Tage venøs blodprøve. Give medicin (medicinadministration). Håndtering af affald. Tage telefonen på
+afsnittet. Anlægge perifert venekateter. Skrive epikrise. Dispensere medicin. Måle blodsukker. Sygdom og
+historik. Før og efter. Opgaver for sygeplejersker."""
+
+
+def vocabulary(text: str = CORPUS) -> a.Vocabulary:
+    tokens = a.tokens(text)
+    words = [w for w in a.words(text) if w not in a.STOPWORDS]
+    return a.Vocabulary({t: tokens.count(t) for t in tokens}, words)
+
+
+def test_stemming_joins_inflections():
+    assert a.tokens("blodprøve") == a.tokens("blodprøver") == a.tokens("blodprøverne") == ["blodprøv"]
+    assert a.tokens("Sygeplejersken") == a.tokens("sygeplejersker")
+
+
+def test_stop_words_are_dropped_and_case_is_ignored():
+    assert a.tokens("Håndtering AF medicin") == ["håndtering", "medicin"]
+
+
+def test_no_accent_folding():
+    assert a.tokens("før") == ["før"] and a.tokens("for") == []  # "for" is a stop word, "før" is not
+    assert a.stem("føre") != a.stem("fore")
+    assert a.tokens("sår") != a.tokens("sar")
+    query = a.analyse_query("for", vocabulary())
+    assert "før" not in query.stems
+    # too short to be corrected: "sar" must not become "sår"
+    assert a.analyse_query("sar", vocabulary("sår og sårpleje")).stems == frozenset({"sar"})
+
+
+def test_compound_split_from_the_corpus_vocabulary():
+    v = vocabulary()
+    assert ("medicin", "håndtering") in a.split_compound("medicinhåndtering", v)
+    assert a.split_compound("håndtering", v) == []  # "hånd" + "tering" is not a split: "tering" is no word
+    assert ("sygdom", "historik") in a.split_compound("sygdomshistorik", v)  # across the linking s
+    assert set(a.analyse("medicinhåndtering", v)) == {"medicinhåndtering", "medicin", "håndtering"}
+
+
+def test_compound_query_meets_the_phrase_both_ways():
+    v = vocabulary()
+    query = a.analyse_query("medicinhåndtering", v)
+    assert ("medicin", "håndtering") in query.groups[0]
+    phrase = a.analyse_query("håndtering af medicin", v)
+    assert phrase.groups == ((("håndtering",),), (("medicin",),))
+
+
+def test_ascii_spellings_find_danish_letters():
+    v = vocabulary()
+    assert "blodprøve" in a.ascii_variants("blodproeve")
+    assert a.analyse_query("blodproeve", v).groups == ((("blodprøv",),),)
+    assert a.analyse_query("maale", v).stems == {"mål"}
+    assert a.ascii_variants("blodprøve") == []
+
+
+def test_typos_map_to_the_nearest_known_stem():
+    v = vocabulary()
+    assert a.analyse_query("blodpøve", v).stems == {"blodprøv"}
+    assert a.analyse_query("telefonn", v).stems == {"telefon"}
+    assert a.analyse_query("epikrse", v).stems == {"epikris"}
+    assert a.analyse_query("xylofon", v).stems == {"xylofon"}  # nothing near: kept, matches nothing
+    assert a.edit_distance("blodprøv", "blodpøv") == 1 and a.edit_distance("ab", "ba") == 1
+    assert a.typo_budget("bs") == 0 and a.typo_budget("telefon") == 1 and a.typo_budget("blodprøver") == 2
+
+
+def test_prefix_completion_only_when_asked():
+    v = vocabulary()
+    assert a.analyse_query("blodpr", v, complete_last=True).stems >= {"blodprøv"}
+    assert "medicinadministration" in a.analyse_query("medicin", v, complete_last=True).stems
+    assert "medicinadministration" not in a.analyse_query("medicin", v).stems
+
+
+def test_synonyms_expand_one_hop_both_ways():
+    table = a.SynonymTable.from_entries([
+        ("SOSU", ["social- og sundhedsassistent", "SSH"]), ("PVK", ["perifert venekateter"]),
+        ("spl.", ["sygeplejerske"])])
+    assert table.expand(a.tokens("Anlægge perifert venekateter")) == ["pvk"]
+    assert table.expand(a.tokens("PVK")) == ["perifert", "venekatet"]
+    assert table.expand(a.tokens("social- og sundhedsassistenter")) == ["sosu"]
+    assert "ssh" in table.expand(a.tokens("SOSU"))
+    assert table.expand(a.tokens("SSH")) == ["sosu"]  # not on to the assistant: one hop only
+    assert table.expand(a.tokens("sygeplejersker")) == ["spl"]
+
+
+def test_query_renders_for_each_backend():
+    q = a.Query(((("blodprøv",),), (("medicin", "håndtering"), ("medicinhåndtering",))))
+    fts = q.render(lambda s: f'"{s}"', "AND", "OR")
+    assert fts == '("blodprøv") AND (("medicin" AND "håndtering") OR "medicinhåndtering")'
+    ts = q.render(lambda s: s, "&", "|", any_group=True)
+    assert ts == "(blodprøv) | ((medicin & håndtering) | medicinhåndtering)"
+
+
+def test_highlight_spans_cover_words_and_compounds():
+    v = vocabulary()
+    text = "Medicinhåndtering og blodprøver"
+    spans = a.highlight_spans(text, {"håndtering", "blodprøv"}, v)
+    assert [text[x:y] for x, y in spans] == ["Medicinhåndtering", "blodprøver"]
+
+
+def test_highlight_escapes_everything_but_the_marks():
+    from kb.search.highlight import highlight
+
+    html = str(highlight("<b>blodprøve</b> & mere", {"blodprøv"}))
+    assert html == "&lt;b&gt;<mark>blodprøve</mark>&lt;/b&gt; &amp; mere"
+
+
+def test_analyser_is_pure():
+    tree = ast.parse(Path(a.__file__).read_text(encoding="utf-8"))
+    imported = {n.name.split(".")[0] for node in ast.walk(tree) if isinstance(node, ast.Import) for n in node.names}
+    imported |= {node.module.split(".")[0] for node in ast.walk(tree)
+                 if isinstance(node, ast.ImportFrom) and node.module}
+    assert imported and not imported & {"flask", "sqlalchemy", "kb", "markupsafe", "jinja2"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80), st.booleans())
+def test_analyser_never_crashes(text, complete):
+    v = vocabulary()
+    tokens = a.analyse(text, v)
+    assert all(t and " " not in t for t in tokens)
+    query = a.analyse_query(text, v, complete_last=complete)
+    for group in query.groups:
+        assert group and all(alt and all(s.strip() == s and s for s in alt) for alt in group)
+    a.highlight_spans(text, query.stems, v)
