@@ -122,8 +122,9 @@ def _citations(data: BaseModel) -> Iterator[tuple[str, Citation]]:
             yield f"shortage.{j}.sources.{i}", c
 
 
-def check_references(bundle: SeedBundle) -> list[SeedError]:
-    """Unique slugs per entity across files, and every slug reference resolves inside the bundle."""
+def check_references(bundle: SeedBundle, known_elsewhere: dict[str, set[str]] | None = None) -> list[SeedError]:
+    """Unique slugs per entity across files, and every slug reference resolves inside the bundle (or, for a
+    partial bundle such as an editor's draft, among `known_elsewhere`: slugs per kind already in the database)."""
     errors: list[SeedError] = []
     seen: dict[tuple[str, str], Origin] = {}
     for section in ("settings", "sources", "competences", "professions", "legal_acts", "educations", "tasks", "rules"):
@@ -148,6 +149,8 @@ def check_references(bundle: SeedBundle) -> list[SeedError]:
         "competence": bundle.slugs("competences"), "profession": bundle.slugs("professions"),
         "provision": bundle.provision_slugs(), "task": bundle.slugs("tasks"),
     }
+    for kind, slugs in (known_elsewhere or {}).items():
+        known[kind] = known[kind] | slugs
 
     def need(origin: Origin, field_name: str, kind: str, value: str | None) -> None:
         if value and value not in known[kind]:

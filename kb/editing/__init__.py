@@ -1,0 +1,1 @@
+"""Editors curate the knowledge (redaktion): records as documents, drafts and review, history and revert."""

@@ -1,0 +1,59 @@
+"""History (historik): every published version of a record as a Revision holding its document.
+
+A record's history is its published revisions, oldest first. Records loaded from seed/ have no revision until
+first changed; then a baseline revision with the state before the change is written first, so every version —
+the seed's too — can be compared and reverted to.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from kb import models as m
+
+BASELINE_REASON = "Udgangspunkt før første ændring (indlæst fra seed/)"
+
+
+def published_history(session: Session, kind: str, slug: str) -> list[m.Revision]:
+    return list(session.scalars(
+        sa.select(m.Revision).where(m.Revision.entity_type == kind, m.Revision.entity_slug == slug,
+                                    m.Revision.status == "published").order_by(m.Revision.id)))
+
+
+def record_published(session: Session, kind: str, slug: str, entity_id: Optional[int],
+                     before: Optional[dict[str, Any]], after: dict[str, Any], *, reason: str,
+                     author_id: Optional[int], reviewer_id: Optional[int], comment: str = "",
+                     revision: Optional[m.Revision] = None) -> m.Revision:
+    """Write the published version `after` into history (re-using `revision` when a draft is being published)."""
+    now = datetime.now(timezone.utc)
+    if before is not None and not published_history(session, kind, slug):
+        session.add(m.Revision(entity_type=kind, entity_id=entity_id, entity_slug=slug, data=before,
+                               status="published", reason=BASELINE_REASON, created_at=now, reviewed_at=now))
+        session.flush()  # the baseline gets the lower id, so ordering by id is ordering in time
+    if revision is None:
+        revision = m.Revision(entity_type=kind, entity_slug=slug, author_id=author_id, reason=reason)
+        session.add(revision)
+    revision.entity_id, revision.data, revision.status = entity_id, after, "published"
+    revision.reviewer_id, revision.reviewed_at, revision.review_comment = reviewer_id, now, comment
+    session.flush()
+    return revision
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field that differs between two versions (values as they are in the document)."""
+
+    field: str
+    before: Any
+    after: Any
+
+
+def diff(before: Optional[dict[str, Any]], after: dict[str, Any]) -> list[FieldChange]:
+    """Field-by-field differences, in the document's field order; a new record shows every filled field."""
+    before = before or {}
+    fields = list(after) + [k for k in before if k not in after]
+    return [FieldChange(f, before.get(f), after.get(f)) for f in fields if before.get(f) != after.get(f)]
