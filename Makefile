@@ -40,8 +40,10 @@ dev: db
 check-seed: setup
 	$(KB) check-seed
 
+# One pytest worker per core (pytest-xdist); PYTEST_WORKERS=0 runs in this process, e.g. for a debugger.
+PYTEST_WORKERS ?= auto
 test: db
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	$(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis

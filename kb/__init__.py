@@ -39,7 +39,10 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from kb.api import bp as api_bp
     from kb.auth import bp as auth_bp
     from kb.catalogue import bp as catalogue_bp
+    from kb.editing import bp as editing_bp
+    from kb.pdf import bp as pdf_bp
     from kb.plans import bp as plans_bp
+    from kb.transfer import bp as transfer_bp
     from kb.workbench import bp as workbench_bp
 
     web.init_app(app)
@@ -48,9 +51,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(workbench_bp)
     app.register_blueprint(plans_bp, url_prefix="/plans")
+    app.register_blueprint(pdf_bp)  # /professions/<slug>/role.pdf, /tasks/<slug>/sheet.pdf, /plans/<id>.pdf
+    app.register_blueprint(editing_bp, url_prefix="/redaktion")
+    app.register_blueprint(transfer_bp, url_prefix="/overfoersel")
     app.register_blueprint(__import__("kb.search.routes", fromlist=["bp"]).bp)  # GET /search
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # read-only JSON; no cookies-based writes live there
+
+    from kb.auth.limits import init_limiter
+
+    init_limiter(app)  # login rate limit; after the blueprints, since it wraps the login view
 
     from kb.cli import register_commands
 

@@ -47,4 +47,11 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("KB_SECURE_COOKIES", "0") == "1",
         "KB_PAGE_SIZE": 50,
+        # Accounts: reading is open unless KB_READ_REQUIRES_LOGIN=1; login attempts are rate-limited per IP and
+        # per username (Flask-Limiter; memory storage per process unless a shared store is configured).
+        "KB_READ_REQUIRES_LOGIN": os.environ.get("KB_READ_REQUIRES_LOGIN", "0") == "1",
+        "KB_LOGIN_RATE_LIMIT": os.environ.get("KB_LOGIN_RATE_LIMIT", "10 per minute"),
+        "RATELIMIT_ENABLED": True,
+        "RATELIMIT_STORAGE_URI": os.environ.get("KB_RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": True,
     }

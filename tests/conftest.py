@@ -23,7 +23,10 @@ _counter = itertools.count()
 
 def test_config(url: str, **extra) -> dict:
     return {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret-key",
-            "KB_SEED_DIR": os.environ.get("KB_SEED_DIR", str(PROJECT_ROOT / "seed")), **extra}
+            "KB_SEED_DIR": os.environ.get("KB_SEED_DIR", str(PROJECT_ROOT / "seed")),
+            "RATELIMIT_ENABLED": False,  # tests log in often; tests/integration/test_auth_ratelimit.py turns it on
+            "KB_READ_REQUIRES_LOGIN": False,  # open reading, whatever the environment says
+            **extra}
 
 
 @pytest.fixture(scope="session")

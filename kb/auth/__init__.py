@@ -1,11 +1,13 @@
 """Accounts and roles: login/logout, role checks for every write, `kb users create`.
 
-Roles: reader, planner (department leader), editor, reviewer, admin. Reading is open; writing needs a role.
+Roles: reader, planner (department leader), editor, reviewer, admin. Reading is open unless
+KB_READ_REQUIRES_LOGIN=1; writing needs a role. Admins manage accounts at /admin/users.
 """
 from __future__ import annotations
 
-from flask import Blueprint
-from flask_babel import lazy_gettext
+from flask import Blueprint, current_app, request
+from flask_babel import gettext, lazy_gettext
+from flask_login import current_user
 
 from kb.extensions import db, login_manager
 from kb.models import User
@@ -27,4 +29,22 @@ def load_user(user_id: str) -> User | None:
     return user if user is not None and user.active else None
 
 
-from kb.auth import routes  # noqa: E402,F401
+# Reachable without an account even when reading requires login.
+OPEN_ENDPOINTS = frozenset({"auth.login", "static"})
+
+
+@bp.before_app_request
+def require_login_for_reading():
+    """With KB_READ_REQUIRES_LOGIN every page and API route needs an account (login and static files excepted)."""
+    if not current_app.config.get("KB_READ_REQUIRES_LOGIN") or current_user.is_authenticated:
+        return None
+    if request.endpoint in OPEN_ENDPOINTS:
+        return None
+    if request.path.startswith("/api/"):
+        from kb.api.errors import json_error
+
+        return json_error(401, "unauthorized", gettext("Log ind for at bruge API'et."))
+    return login_manager.unauthorized()
+
+
+from kb.auth import admin, routes  # noqa: E402,F401

@@ -1,17 +1,18 @@
 """Password hashing (scrypt via Werkzeug) and the password policy."""
 from __future__ import annotations
 
+from flask_babel import gettext
 from werkzeug.security import check_password_hash, generate_password_hash
 
 MIN_LENGTH = 10
 
 
 def policy_problem(password: str) -> str | None:
-    """A Danish explanation of what is wrong with the password, or None when it is acceptable."""
+    """What is wrong with the password (Danish, or the request's language), or None when it is acceptable."""
     if len(password) < MIN_LENGTH:
-        return f"Adgangskoden skal have mindst {MIN_LENGTH} tegn."
+        return gettext("Adgangskoden skal have mindst %(n)s tegn.", n=MIN_LENGTH)
     if password.isdigit() or password.isalpha():
-        return "Adgangskoden skal blande bogstaver med tal eller tegn."
+        return gettext("Adgangskoden skal blande bogstaver med tal eller tegn.")
     return None
 
 

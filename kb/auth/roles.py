@@ -10,6 +10,7 @@ from flask_login import current_user
 # Roles that may make shift plans (opgaveflytningsplaner): department leaders, and staff above them.
 PLANNERS = frozenset({"planner", "editor", "reviewer", "admin"})
 EDITORS = frozenset({"editor", "reviewer", "admin"})
+REVIEWERS = frozenset({"reviewer", "admin"})  # publish or send back other editors' drafts
 ADMINS = frozenset({"admin"})
 
 

@@ -215,9 +215,11 @@ def _known(session: Session) -> dict[str, set[str]]:
             "profession": slugs(m.Profession), "provision": slugs(m.Provision), "task": slugs(m.Task)}
 
 
-def bundle_of(session: Session, items: list[tuple[str, dict[str, Any], str]]) -> SeedBundle:
+def bundle_of(session: Session, items: list[tuple[str, dict[str, Any], str]],
+              extra_known: dict[str, set[str]] | None = None) -> SeedBundle:
     """Validate documents [(kind, data, origin)] into a bundle, references checked against the database and the
-    bundle itself. Raises DocumentError with every problem found."""
+    bundle itself (and `extra_known`: slugs that may be referred to although not in the database, such as new
+    records still in review). Raises DocumentError with every problem found."""
     bundle, errors = SeedBundle(), []
     acts: dict[str, Entry] = {}
     # Acts before provisions, so a provision edited in the same batch as its act lands inside that act's entry.
@@ -248,7 +250,10 @@ def bundle_of(session: Session, items: list[tuple[str, dict[str, Any], str]]) ->
         bundle.sections[KINDS[kind].section].append(entry)
     if errors:
         raise DocumentError(errors)
-    problems = check_references(bundle, _known(session))
+    known = _known(session)
+    for key, slugs in (extra_known or {}).items():
+        known[key] = known.get(key, set()) | set(slugs)
+    problems = check_references(bundle, known)
     if problems:
         raise DocumentError(problems)
     return bundle

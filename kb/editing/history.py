@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kb import models as m
+from kb.models.base import utcnow
 
 BASELINE_REASON = "Udgangspunkt før første ændring (indlæst fra seed/)"
 
@@ -28,8 +29,19 @@ def record_published(session: Session, kind: str, slug: str, entity_id: Optional
                      before: Optional[dict[str, Any]], after: dict[str, Any], *, reason: str,
                      author_id: Optional[int], reviewer_id: Optional[int], comment: str = "",
                      revision: Optional[m.Revision] = None) -> m.Revision:
-    """Write the published version `after` into history (re-using `revision` when a draft is being published)."""
+    """Write the published version `after` into history (re-using `revision` when a draft is being published).
+
+    A change also moves the record's version_id on, even when only its lists changed (holders, requirements —
+    rows in other tables that leave the record's own row untouched): drafts based on the old version then
+    conflict instead of overwriting this change."""
     now = datetime.now(timezone.utc)
+    if before is not None and before != after and entity_id is not None:
+        from kb.editing.documents import KINDS
+
+        record = session.get(KINDS[kind].model, entity_id)
+        if record is not None:
+            record.updated_at = utcnow()  # an UPDATE of the row, so the mapper bumps version_id
+            session.flush()
     if before is not None and not published_history(session, kind, slug):
         session.add(m.Revision(entity_type=kind, entity_id=entity_id, entity_slug=slug, data=before,
                                status="published", reason=BASELINE_REASON, created_at=now, reviewed_at=now))

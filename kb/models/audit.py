@@ -18,6 +18,7 @@ class Revision(Base):
     __table_args__ = (
         one_of("status", REVISION_STATUSES, "status"),
         sa.Index("ix_revision_entity", "entity_type", "entity_id"),
+        sa.Index("ix_revision_entity_slug", "entity_type", "entity_slug", "status"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     entity_type: Mapped[str] = mapped_column(sa.String(40))
@@ -32,6 +33,11 @@ class Revision(Base):
     reviewer_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     reviewed_at: Mapped[Optional[datetime]]
     review_comment: Mapped[str] = mapped_column(sa.Text, default="")
+    # Optimistic locking of the draft itself: two saves of one draft (two tabs), or a publish of a draft the
+    # author changed after the reviewer opened it, are refused instead of one silently winning.
+    lock_version: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
+
+    __mapper_args__ = {"version_id_col": lock_version}
 
 
 class AuditEvent(Base):

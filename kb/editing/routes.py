@@ -1,0 +1,229 @@
+"""Editors' pages: the overview, new and edit forms for every kind in the registry, and the draft page with its
+diff against the published version and the preview of changed verdicts."""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+import sqlalchemy as sa
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import current_user
+
+from kb import models as m
+from kb.auth.roles import EDITORS, REVIEWERS, has_role, role_required
+from kb.editing import bp, service
+from kb.editing.actions import PublishForm, SendBackForm
+from kb.editing.display import field_diffs
+from kb.editing.documents import DocumentError, find, to_document
+from kb.editing.history import BASELINE_REASON
+from kb.editing.preview import preview
+from kb.editing.registry import (LABELS, NEW_LABELS, SEGMENTS, available_kinds, form_class, kind_of_segment,
+                                 public_url, title_of)
+from kb.extensions import db
+
+RECENT = 20
+
+
+def to_int(value: Any) -> Optional[int]:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def user_names(ids) -> dict[int, str]:
+    ids = {i for i in ids if i is not None}
+    rows = db.session.execute(sa.select(m.User.id, m.User.name, m.User.username).where(m.User.id.in_(ids))) if ids else []
+    return {i: name or username for i, name, username in rows}
+
+
+def draft_or_404(draft_id: int) -> m.Revision:
+    draft = db.session.get(m.Revision, draft_id)
+    if draft is None or draft.status not in service.OPEN:
+        abort(404, description=gettext("Udkastet findes ikke (det kan være udgivet eller kasseret)."))
+    return draft
+
+
+def segment(kind: str) -> str:
+    return SEGMENTS.get(kind, kind)
+
+
+# -- overview ------------------------------------------------------------------------------------------------
+
+@bp.get("/")
+@role_required(EDITORS)
+def overview():
+    drafts = service.open_drafts(db.session)
+    mine = [d for d in drafts if d.author_id == current_user.id]
+    awaiting = [d for d in drafts if d.status == "submitted" and d.author_id != current_user.id]
+    published = list(db.session.scalars(
+        sa.select(m.Revision).where(m.Revision.status == "published", m.Revision.reason != BASELINE_REASON)
+        .order_by(m.Revision.id.desc()).limit(RECENT)))
+    names = user_names([r.author_id for r in drafts + published] + [r.reviewer_id for r in published])
+    return render_template("editing/overview.html", mine=mine, awaiting=awaiting, published=published,
+                           names=names, kinds=available_kinds(), labels=LABELS, new_labels=NEW_LABELS,
+                           segments=SEGMENTS, title_of=title_of)
+
+
+# -- new and edit --------------------------------------------------------------------------------------------
+
+def _kind_or_404(kind_segment: str) -> str:
+    kind = kind_of_segment(kind_segment)
+    if kind is None:
+        abort(404, description=gettext("Den slags post kan ikke redigeres her."))
+    return kind
+
+
+@bp.route("/<kind>/ny", methods=["GET", "POST"])
+@role_required(EDITORS)
+def new(kind: str):
+    return _edit(_kind_or_404(kind), None)
+
+
+@bp.route("/<kind>/<slug>/rediger", methods=["GET", "POST"])
+@role_required(EDITORS)
+def edit(kind: str, slug: str):
+    return _edit(_kind_or_404(kind), slug)
+
+
+def _edit(kind: str, slug: Optional[str]):
+    record = find(db.session, kind, slug) if slug else None
+    draft = service.own_open_draft(db.session, kind, slug, current_user.id) if slug else None
+    if slug and record is None and draft is None:
+        abort(404, description=gettext("Posten findes ikke."))
+    original = draft.data if draft is not None else (to_document(kind, record) if record is not None else None)
+    form = form_class(kind)()
+    form.is_new = record is None
+    form.set_choices(db.session)
+    pending = service.pending_slugs(db.session, exclude=draft.id if draft else None)
+    if hasattr(form, "add_pending_tasks"):
+        form.add_pending_tasks(pending.get("task", set()))
+    if original is not None:
+        form.fill(original)
+    elif request.method == "GET" and hasattr(form, "prefill"):
+        form.prefill(request.args)
+    page: dict[str, Any] = {"conflict": None, "draft_changed": None}
+    status = 200
+    if request.method == "GET":
+        base = draft.base_version if draft is not None else (record.version_id if record is not None else None)
+        form.base_version.data = "" if base is None else str(base)
+        if draft is not None:
+            form.reason.data = draft.reason  # continuing one's own draft: its reason stays unless changed
+    else:
+        status = _save(kind, form, draft, page)
+        if status is None:
+            return redirect(url_for("editing.draft", draft_id=page["saved"].id))
+    current = record.version_id if record is not None else None
+    return render_template(
+        "editing/edit.html", kind=kind, segment=segment(kind), form=form, record=record, draft=draft,
+        heading=(gettext("Rediger: %(title)s", title=title_of(original, slug or "")) if original
+                 else str(NEW_LABELS[kind])), label=LABELS[kind], current_version=current,
+        stale=draft is not None and draft.base_version != current, **page), status
+
+
+def _save(kind: str, form, draft: Optional[m.Revision], page: dict[str, Any]) -> Optional[int]:
+    """Validate and save the posted form as the user's draft. None when saved (page["saved"] is the draft),
+    else the status to re-render the form with (everything typed stays in it)."""
+    if not form.validate():
+        return 400
+    document = form.document()
+    new_slug = document.get("slug", "")
+    slug_errors = form.slug.errors if hasattr(form, "slug") else form.form_errors
+    if form.is_new and draft is None and service.own_open_draft(db.session, kind, new_slug, current_user.id):
+        slug_errors.append(gettext("Du har allerede et udkast med denne slug — åbn det fra Redaktion."))
+        return 400
+    if form.is_new and service.slug_taken_by_draft(db.session, kind, new_slug, current_user.id):
+        slug_errors.append(gettext("Slug'en er allerede i brug i en anden redaktørs udkast — vælg en anden."))
+        return 400
+    relock = to_int(request.form.get("relock"))
+    lock = relock if relock is not None else to_int(request.form.get("draft_lock"))
+    try:
+        saved = service.save_draft(
+            db.session, kind=kind, document=document, reason=form.reason.data, author_id=current_user.id,
+            base_version=to_int(form.base_version.data), draft=draft, lock=lock,
+            rebase_to=to_int(request.form.get("rebase")))
+    except DocumentError as exc:
+        db.session.rollback()
+        form.attach_errors(exc.by_field())
+        return 400
+    except service.Conflict as exc:
+        db.session.rollback()
+        record = find(db.session, kind, exc.slug)
+        page["conflict"] = exc
+        page["conflict_diffs"] = field_diffs(kind, to_document(kind, record) if record else None, document)
+        return 409
+    except service.DraftChanged:
+        db.session.rollback()
+        page["draft_changed"] = True
+        page["changed_draft"] = db.session.get(m.Revision, draft.id) if draft is not None else None
+        return 409
+    except service.NoChange:
+        db.session.rollback()
+        form.form_errors.append(gettext("Der er ingen ændringer i forhold til den udgivne version."))
+        return 400
+    db.session.commit()
+    flash(gettext("Udkastet er gemt. Indsend det til godkendelse, når det er færdigt."), "success")
+    page["saved"] = saved
+    return None
+
+
+# -- the draft page ------------------------------------------------------------------------------------------
+
+def render_draft(draft: m.Revision, status: int = 200, **messages):
+    """The draft page; `messages` may carry a problem to show and the review forms as posted."""
+    kind, slug = draft.entity_type, draft.entity_slug
+    record = find(db.session, kind, slug)
+    published = to_document(kind, record) if record is not None else None
+    current = record.version_id if record is not None else None
+    changes = field_diffs(kind, published, draft.data)
+    result = preview(db.session, kind, draft.data)
+    draft = db.session.get(m.Revision, draft.id)  # the preview expired every object
+    names = user_names([draft.author_id, draft.reviewer_id])
+    mine = draft.author_id == current_user.id
+    return render_template(
+        "editing/draft.html", draft=draft, kind=kind, segment=segment(kind), label=LABELS[kind],
+        title=title_of(draft.data, slug), changes=changes, preview=result, names=names, is_new=record is None,
+        conflict=draft.base_version != current, can_edit=mine, can_submit=mine and draft.status in ("draft", "rejected"),
+        can_review=has_role(REVIEWERS) and not mine and draft.status == "submitted",
+        own_review=has_role(REVIEWERS) and mine and draft.status == "submitted",
+        public=public_url(kind, slug, published) if record is not None else None,
+        history=url_for("editing.history", kind=segment(kind), slug=slug) if record is not None else None,
+        **{"publish_form": PublishForm(formdata=None), "send_back_form": SendBackForm(formdata=None), **messages}), status
+
+
+@bp.get("/udkast/<int:draft_id>")
+@role_required(EDITORS)
+def draft(draft_id: int):
+    return render_draft(draft_or_404(draft_id))
+
+
+def _author_action(draft_id: int, action, done: str):
+    draft = draft_or_404(draft_id)
+    lock = to_int(request.form.get("lock"))
+    if lock is None:
+        return render_draft(draft, 400, problem=gettext("Formularen manglede udkastets version — prøv igen."))
+    try:
+        action(db.session, draft, current_user.id, lock)
+    except service.NotAllowed:
+        abort(403, description=gettext("Kun forfatteren kan gøre det med sit udkast."))
+    except (service.DraftChanged, service.WrongState):
+        db.session.rollback()
+        return render_draft(draft_or_404(draft_id), 409, problem=gettext(
+            "Udkastet er ændret, siden du åbnede siden. Se den nye udgave herunder, og prøv igen."))
+    db.session.commit()
+    flash(done, "success")
+    return None
+
+
+@bp.post("/udkast/<int:draft_id>/indsend")
+@role_required(EDITORS)
+def submit(draft_id: int):
+    answer = _author_action(draft_id, service.submit, gettext("Udkastet er sendt til godkendelse."))
+    return answer or redirect(url_for("editing.draft", draft_id=draft_id))
+
+
+@bp.post("/udkast/<int:draft_id>/kasser")
+@role_required(EDITORS)
+def discard(draft_id: int):
+    answer = _author_action(draft_id, service.discard, gettext("Udkastet er kasseret."))
+    return answer or redirect(url_for("editing.overview"))
