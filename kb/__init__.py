@@ -4,6 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Mapping
 
+import sqlalchemy as sa
 from flask import Flask
 
 from kb.config import PROJECT_ROOT, settings_from_environment
@@ -24,12 +25,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     from kb import i18n
     from kb import models  # noqa: F401 - register every table before migrations look at metadata
-    from kb.extensions import babel, csrf, db, login_manager, migrate
+    from kb.extensions import babel, configure_sqlite, csrf, db, login_manager, migrate
     from kb.web import select_locale
 
     i18n.compile_stale_catalogues(Path(app.config["BABEL_TRANSLATION_DIRECTORIES"]))
 
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                sa.event.listen(engine, "connect", configure_sqlite)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), render_as_batch=True)
     csrf.init_app(app)
     login_manager.init_app(app)

@@ -12,3 +12,15 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def configure_sqlite(dbapi_connection, _record) -> None:
+    """SQLite in WAL mode: readers never wait for the writer (an import's long transaction), and a writer waits up
+    to 30 s for another instead of failing at once with 'database is locked'."""
+    import sqlite3
+
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()

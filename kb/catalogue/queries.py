@@ -114,6 +114,7 @@ def tasks_held_by(profession: Profession) -> list[Task]:
     return list(db.session.scalars(
         sa.select(Task).join(task_holder, task_holder.c.task_id == Task.id)
         .where(task_holder.c.profession_id == profession.id, Task.status == "published")
+        .options(selectinload(Task.settings), selectinload(Task.holders))
         .order_by(Task.category, Task.title)).all())
 
 

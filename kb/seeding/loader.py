@@ -185,11 +185,21 @@ class Loader:
             terms = [(term, "abbreviation" if term.isupper() and len(term) <= 8 else "synonym")
                      for term in dict.fromkeys(d.terms)]
             if [(x.term, x.kind) for x in t.terms] != terms:
-                self._set(t, label, terms=[m.TaskTerm(term=a, kind=b) for a, b in terms])
+                # Rows that stay are reused: the flush inserts before it deletes orphans, so a fresh row for a
+                # kept term would break the (task, term) unique constraint.
+                kept = {x.term: x for x in t.terms}
+                rows = [kept.get(a) or m.TaskTerm(term=a, kind=b) for a, b in terms]
+                for row, (_, kind) in zip(rows, terms):
+                    row.kind = kind
+                self._set(t, label, terms=rows)
             reqs = [(r.competence, r.level, r.complexity) for r in d.requirements]
             if [(r.competence.slug, r.level, r.complexity) for r in t.requirements] != reqs:
-                self._set(t, label, requirements=[
-                    m.TaskRequirement(competence=competences[c], level=lv, complexity=cx) for c, lv, cx in reqs])
+                kept_reqs = {(r.competence.slug, r.complexity): r for r in t.requirements}
+                rows = [kept_reqs.get((c, cx)) or m.TaskRequirement(competence=competences[c], level=lv, complexity=cx)
+                        for c, lv, cx in reqs]
+                for row, (_, lv, _) in zip(rows, reqs):
+                    row.level = lv
+                self._set(t, label, requirements=rows)
             self._sync_citations(t, label, d.sources)
             evidence = list(d.evidence) + extra_evidence.get(d.slug, [])
             current = [(x.taker.slug if x.taker else None, x.from_profession.slug if x.from_profession else None,

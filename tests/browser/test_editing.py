@@ -38,8 +38,8 @@ def test_editor_filters_a_long_list_saves_a_draft_and_a_reviewer_publishes(page,
     page.click("form.form fieldset:last-of-type button[type=submit]")
     page.wait_for_url(re.compile(r"/redaktion/udkast/\d+$"))
     draft_url = page.url
-    page.click("text=Indsend til godkendelse")
-    page.wait_for_load_state()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Indsend til godkendelse").click()
 
     # not published yet: search does not know the new word
     page.goto(f"/search?q={word}")
@@ -55,8 +55,8 @@ def test_editor_filters_a_long_list_saves_a_draft_and_a_reviewer_publishes(page,
         other.wait_for_url(lambda url: "/login" not in url)
         other.goto(draft_url)
         other.fill("#publish_comment", "Set og godkendt.")
-        other.click("text=Udgiv")
-        other.wait_for_load_state()
+        with other.expect_navigation():
+            other.get_by_role("button", name="Udgiv", exact=True).click()
         assert "Udgivet" in other.content() or "udgivet" in other.content()
     finally:
         context.close()

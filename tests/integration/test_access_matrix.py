@@ -310,8 +310,15 @@ def test_a_new_route_fails_the_matrix():
     assert "plans.index_v2" in problems
 
 
+@pytest.fixture
+def layout_free_pdfs(monkeypatch):
+    """Who may fetch a PDF is decided before WeasyPrint lays it out (seconds a document; the PDFs themselves are
+    tested in test_pdf.py), so access tests send the route's HTML instead of laying it out."""
+    monkeypatch.setattr("kb.pdf.render.html_to_pdf", lambda html, base_url: html.encode())
+
+
 @pytest.mark.parametrize("role", ROLES)
-def test_access_matrix(app, role):
+def test_access_matrix(app, role, layout_free_pdfs):
     samples = Samples(app)
     visitor = Visitor(app, role)
     problems = []

@@ -7,7 +7,7 @@ import pytest
 from kb import create_app
 from tests.conftest import _dispose, test_config as config_for
 from tests.helpers import PASSWORD, csrf_token
-from tests.integration.test_access_matrix import MATRIX, R, Samples, Visitor, app_rules
+from tests.integration.test_access_matrix import MATRIX, R, Samples, Visitor, app_rules, layout_free_pdfs  # noqa: F401
 
 OPEN = {"auth.login", "static"}
 
@@ -25,7 +25,7 @@ def _open_gets(app):
     return [rule for rule in app_rules(app) if "GET" in rule.methods and MATRIX[rule.endpoint].get == "anonymous"]
 
 
-def test_reading_is_open_by_default(app, client):
+def test_reading_is_open_by_default(app, client, layout_free_pdfs):
     samples = Samples(app)
     for rule in _open_gets(app):
         url = samples.url(rule, "anonymous", MATRIX[rule.endpoint].query)
@@ -52,7 +52,7 @@ def test_read_requires_login_closes_every_route(closed_app):
     assert client.get("/static/kb.css").status_code == 200
 
 
-def test_read_requires_login_lets_a_reader_in(closed_app):
+def test_read_requires_login_lets_a_reader_in(closed_app, layout_free_pdfs):
     samples = Samples(closed_app)
     reader = Visitor(closed_app, R)
     for rule in _open_gets(closed_app):

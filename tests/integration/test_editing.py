@@ -454,3 +454,21 @@ def test_other_kinds_go_through_the_same_workflow(app, people):
     history = text(editor.get("/redaktion/kompetence/blodproevetagning/historik?lang=en"))
     assert "Version 2" in history and "Præcisering" in history and "Restore this version" in history
     assert "Recently published" in text(editor.get("/redaktion/?lang=en"))
+
+
+def test_an_edit_that_keeps_terms_and_requirements_and_adds_one_publishes(app, people):
+    """Kept synonyms and requirements survive beside new ones (the unique (task, term) row is reused, not re-inserted)."""
+    editor, reviewer = people["redaktoer"], people["godkender"]
+    slug = "tage-venoes-blodproeve"
+    with app.app_context():
+        before = document_of(db.session, "task", slug)
+    assert before["terms"] and before["requirements"]
+    terms = "\r\n".join(before["terms"] + ["kanyleord"])
+    draft = draft_id_of(edit(editor, "opgave", slug, "Nyt søgeord fra personalet", terms=terms))
+    assert action(editor, draft, "indsend").status_code == 302
+    assert action(reviewer, draft, "udgiv").status_code == 302
+    with app.app_context():
+        after = document_of(db.session, "task", slug)
+    assert after["terms"] == before["terms"] + ["kanyleord"]
+    assert after["requirements"] == before["requirements"]
+    assert slug in app.test_client().get("/search?q=kanyleord").get_data(as_text=True)
