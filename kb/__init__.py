@@ -1,6 +1,7 @@
 """Opgavebasen: which professional groups may take over a task in Danish health care, and on what conditions."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -10,11 +11,18 @@ from flask import Flask
 from kb.config import PROJECT_ROOT, settings_from_environment
 
 
+def _instance_path() -> str | None:
+    """KB_INSTANCE_PATH, else Flask's default (instance/ beside kb/)."""
+    path = os.environ.get("KB_INSTANCE_PATH")
+    return os.path.abspath(path) if path else None
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory. `config` overrides the environment (tests pass their database URL here)."""
     app = Flask(
         __name__,
         instance_relative_config=True,
+        instance_path=_instance_path(),
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder="static",
     )

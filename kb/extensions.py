@@ -14,6 +14,9 @@ csrf = CSRFProtect()
 babel = Babel()
 
 
+SQLITE_BUSY_MS = 30_000
+
+
 def configure_sqlite(dbapi_connection, _record) -> None:
     """SQLite in WAL mode: readers never wait for the writer (an import's long transaction), and a writer waits up
     to 30 s for another instead of failing at once with 'database is locked'."""
@@ -22,5 +25,5 @@ def configure_sqlite(dbapi_connection, _record) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
         cursor.close()

@@ -10,10 +10,11 @@ from kb.models.rule import Evidence, Rule
 from kb.models.search import Synonym
 from kb.models.source import SourceCitation, SourceDocument
 from kb.models.task import Task, TaskRequirement, TaskTerm
+from kb.models.transfer import ImportJob
 from kb.models.user import User
 
 __all__ = [
-    "AuditEvent", "Base", "Competence", "Education", "Evidence", "LegalAct", "Profession", "ProfessionCompetence",
+    "AuditEvent", "Base", "Competence", "Education", "Evidence", "ImportJob", "LegalAct", "Profession", "ProfessionCompetence",
     "ProfessionShortage", "Provision", "Revision", "Rule", "Setting", "ShiftPlan", "ShiftPlanItem", "SourceCitation",
     "SourceDocument", "Synonym", "Task", "TaskRequirement", "TaskTerm", "User",
 ]

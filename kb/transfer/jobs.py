@@ -1,128 +1,154 @@
-"""Import jobs (importkørsler): the uploaded file and the job's state, kept in the instance folder between the dry
-run and the commit, and the work itself done on a background thread that writes its progress into the state.
+"""Import jobs (importkørsler): the uploaded file and the job's state, kept in the database (table import_job)
+between the dry run and the commit, and the work itself done on a background thread that reports its progress.
 
-Why a thread and a state file: a 2,000-row commit takes longer than a web request should (gunicorn's sync
-workers are killed after 30 s), and the page that shows progress may be answered by another worker process; a
-small JSON file in the instance folder is seen by all of them. The status page asks again every two seconds
-(a Refresh header, no JavaScript needed). One folder per job, named by a random token; the job belongs to the user
-who uploaded the file, and everyone else is told it does not exist. Folders older than a day are removed when the
-next file comes. Several servers need a shared KB_TRANSFER_DIR.
+Why a thread: a 2,000-row commit takes longer than a web request should (gunicorn kills a worker whose request runs
+past its timeout). Why the database: the page that shows progress may be answered by another worker process or
+another app server, and app servers keep nothing on local disk. The status page asks again every two seconds (a
+Refresh header, no JavaScript needed). A job is named by a random token; it belongs to the user who uploaded the
+file, and everyone else is told it does not exist. Jobs older than a day are removed when the next file comes.
+
+Every read and write of a job runs in its own short transaction on its own connection, never in the session that
+does the import: the import stays all-or-nothing, and its progress is visible while it runs. On SQLite the import
+holds the database's single write lock; a progress report that would have to wait for it is kept in this process
+(`_live`) and written with the next report that gets through, so the import never waits on its own progress.
 """
 from __future__ import annotations
 
-import json
-import os
 import re
 import secrets
-import shutil
 import threading
 import time
-from dataclasses import dataclass
-from pathlib import Path
+from datetime import timedelta
 from typing import Any, Optional
 
+import sqlalchemy as sa
 from blinker import Namespace
 from flask import Flask
 
+from kb.extensions import SQLITE_BUSY_MS, db
+from kb.models.base import utcnow
+from kb.models.transfer import ImportJob
+
 _signals = Namespace()
-# Sent after each progress report is saved (sender: the app; job: its id; state: a copy of the state).
+# Sent after each progress report (sender: the app; job: its id; state: a copy of the state).
 progress_reported = _signals.signal("transfer-progress")
 
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{40,64}$")
-MAX_AGE = 24 * 3600  # seconds a job folder is kept
+MAX_AGE = 24 * 3600  # seconds a job is kept
 STALLED = 15 * 60  # a running job that has not reported for this long was cut off (the server restarted)
 
+TABLE = ImportJob.__table__
+_live: dict[str, dict[str, Any]] = {}  # job → newest state this process could not write yet (SQLite only)
+_live_lock = threading.Lock()
 
-def root(app: Flask) -> Path:
-    return Path(app.config.get("KB_TRANSFER_DIR") or Path(app.instance_path) / "transfer")
+
+class _Busy(Exception):
+    """SQLite's write lock is held (by the import itself): try again with the next report."""
 
 
-@dataclass
+def _write(values: dict[str, Any], token: str, wait: bool = True, where=None) -> int:
+    """One UPDATE of one job in its own transaction; returns the rows changed. With wait=False on SQLite it gives
+    up at once when the write lock is taken instead of waiting for the busy timeout."""
+    engine = db.engine
+    sqlite = engine.dialect.name == "sqlite"
+    stmt = sa.update(TABLE).where(TABLE.c.id == token)
+    if where is not None:
+        stmt = stmt.where(where)
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection  # the sqlite3 connection: a PRAGMA outside SQLAlchemy's transaction
+        if sqlite and not wait:
+            raw.execute("PRAGMA busy_timeout=0")
+        try:
+            with conn.begin():
+                return conn.execute(stmt.values(**values)).rowcount
+        except sa.exc.OperationalError as exc:
+            if sqlite and not wait and "locked" in str(exc):
+                raise _Busy from exc
+            raise
+        finally:
+            if sqlite and not wait:
+                raw.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_MS}")
+
+
 class Job:
-    id: str
-    path: Path
-    state: dict[str, Any]
-
-    @property
-    def upload(self) -> Path:
-        return self.path / f"upload.{self.state['format']}"
+    def __init__(self, token: str, state: dict[str, Any]):
+        self.id = token
+        self.state = state
 
     def data(self) -> bytes:
-        return self.upload.read_bytes()
+        with db.engine.connect() as conn:
+            data = conn.execute(sa.select(TABLE.c.upload).where(TABLE.c.id == self.id)).scalar()
+        if data is None:
+            raise FileNotFoundError(f"import job {self.id[:8]}: the uploaded file is gone")
+        return data
 
-    def _write(self, name: str, value: Any) -> None:
-        """Atomically: a reader never sees half a file."""
-        tmp = self.path / f"{name}.tmp"
-        tmp.write_text(json.dumps(value, ensure_ascii=False), encoding="utf-8")
-        os.replace(tmp, self.path / name)
-
-    def save(self) -> None:
+    def save(self, wait: bool = True) -> None:
+        """Store the state. A progress report (wait=False) that meets SQLite's write lock stays in this process."""
         self.state["updated"] = time.time()
-        self._write("state.json", self.state)
+        try:
+            _write({"state": dict(self.state)}, self.id, wait=wait)
+        except _Busy:
+            with _live_lock:
+                _live[self.id] = dict(self.state)
+            return
+        with _live_lock:
+            _live.pop(self.id, None)
 
-    # The dry run's result can be large (a change per row); it is kept apart from the small state file that
-    # every progress report rewrites and every poll of the page reads.
+    # The dry run's result can be large (a change per row); it is kept apart from the small state that every
+    # progress report rewrites and every poll of the page reads.
     def save_plan(self, summary: dict[str, Any]) -> None:
-        self._write("plan.json", summary)
+        _write({"plan": summary}, self.id)
 
     def plan(self) -> dict[str, Any]:
-        try:
-            return json.loads((self.path / "plan.json").read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return {}
+        with db.engine.connect() as conn:
+            return conn.execute(sa.select(TABLE.c.plan).where(TABLE.c.id == self.id)).scalar() or {}
+
+    def forget_upload(self) -> None:
+        _write({"upload": None}, self.id)
 
     @property
     def running(self) -> bool:
         return self.state.get("status") == "running"
 
     def claim_commit(self) -> bool:
-        """Only one commit per job, however often the button is pressed."""
-        try:
-            os.close(os.open(self.path / "commit.lock", os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
-        except FileExistsError:
-            return False
-        return True
+        """Only one commit per job, however often the button is pressed and whichever server takes the press."""
+        return _write({"commit_claimed": True}, self.id, where=TABLE.c.commit_claimed.is_(False)) == 1
 
 
-def _clean(base: Path) -> None:
-    now = time.time()
-    for folder in base.iterdir() if base.is_dir() else []:
-        try:
-            if now - folder.stat().st_mtime > MAX_AGE:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            pass
+def _clean(conn) -> None:
+    conn.execute(sa.delete(TABLE).where(TABLE.c.created_at < utcnow() - timedelta(seconds=MAX_AGE)))
 
 
 def create(app: Flask, *, user_id: int, kind: str, filename: str, fmt: str, data: bytes) -> Job:
-    base = root(app)
-    base.mkdir(parents=True, exist_ok=True, mode=0o700)
-    _clean(base)
     token = secrets.token_urlsafe(32)
-    path = base / token
-    path.mkdir(mode=0o700)
-    job = Job(token, path, {"user_id": user_id, "kind": kind, "filename": filename, "format": fmt,
-                            "created": time.time(), "phase": "dry_run", "status": "queued", "step": "queued",
-                            "done": 0, "total": 0})
-    fd = os.open(job.upload, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
-    job.save()
-    return job
+    state = {"user_id": user_id, "kind": kind, "filename": filename, "format": fmt, "created": time.time(),
+             "phase": "dry_run", "status": "queued", "step": "queued", "done": 0, "total": 0, "updated": time.time()}
+    with db.engine.begin() as conn:
+        _clean(conn)
+        conn.execute(sa.insert(TABLE).values(id=token, user_id=user_id, kind=kind, filename=filename, format=fmt,
+                                             upload=data, state=state, plan={}, commit_claimed=False,
+                                             created_at=utcnow()))
+    return Job(token, state)
+
+
+def _find(token: str) -> Optional[dict[str, Any]]:
+    with db.engine.connect() as conn:
+        state = conn.execute(sa.select(TABLE.c.state).where(TABLE.c.id == token)).scalar()
+    with _live_lock:
+        live = _live.get(token)
+    if state is not None and live is not None and live.get("updated", 0) > state.get("updated", 0):
+        return dict(live)
+    return state
 
 
 def load(app: Flask, token: Optional[str], user_id: int) -> Optional[Job]:
     """The user's own job, or None (unknown, expired, malformed token, or someone else's)."""
     if not token or not TOKEN_RE.match(token):
         return None
-    path = root(app) / token
-    try:
-        state = json.loads((path / "state.json").read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+    state = _find(token)
+    if state is None or state.get("user_id") != user_id:
         return None
-    if state.get("user_id") != user_id:
-        return None
-    job = Job(token, path, state)
+    job = Job(token, state)
     if job.running and time.time() - state.get("updated", 0) > STALLED:
         state.update(status="failed", error="stalled")
     return job
@@ -141,16 +167,14 @@ def start(app: Flask, job: Job, phase: str, **params: Any) -> None:
 
 
 def run(app: Flask, token: str, phase: str, params: dict[str, Any]) -> None:
-    from kb.extensions import db
     from kb.transfer import service
 
     with app.app_context():
-        path = root(app) / token
-        job = Job(token, path, json.loads((path / "state.json").read_text(encoding="utf-8")))
+        job = Job(token, _find(token) or {})
 
         def progress(step: str, done: int, total: int) -> None:
             job.state.update(step=step, done=done, total=total)
-            job.save()
+            job.save(wait=False)
             progress_reported.send(app, job=token, state=dict(job.state))
 
         kind, filename = job.state["kind"], job.state["filename"]
@@ -166,15 +190,18 @@ def run(app: Flask, token: str, phase: str, params: dict[str, Any]) -> None:
                     expected_versions=job.state.get("versions"), progress=progress)
                 job.state["result"] = {"created": result.created, "changed": result.changed,
                                        "unchanged": result.unchanged}
-                job.upload.unlink(missing_ok=True)  # written: the file is not needed any more
+                job.forget_upload()  # written: the file is not needed any more
             job.state.update(status="done", step="done")
         except service.ImportRefused as exc:
+            db.session.rollback()  # release the write lock before the job's own writes
             job.save_plan(exc.plan.summary())  # the errors found now
             job.state.update(status="failed", error="refused", ok=False)
         except service.ImportStale as exc:
+            db.session.rollback()
             job.state.update(status="failed", error="stale", stale=exc.slugs[:50])
-        except Exception as exc:  # a database error, a full disk: say so, never leave the job "running"
+        except Exception as exc:  # a database error: say so, never leave the job "running"
             app.logger.exception("import job %s failed", token)
+            db.session.rollback()
             job.state.update(status="failed", error="crashed", detail=f"{type(exc).__name__}: {exc}"[:500])
         finally:
             db.session.remove()

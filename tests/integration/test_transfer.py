@@ -29,9 +29,14 @@ SEED_004 = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "004_f596e
 
 
 @pytest.fixture(autouse=True)
-def _jobs_in_tmp(app, tmp_path):
-    """Job folders in the test's own directory; jobs run in the request unless a test asks for the thread."""
-    app.config.update(KB_TRANSFER_DIR=str(tmp_path / "transfer"), KB_TRANSFER_BACKGROUND=False)
+def _jobs_in_the_request(app):
+    """Jobs run in the request unless a test asks for the thread."""
+    app.config.update(KB_TRANSFER_BACKGROUND=False)
+
+
+def stored_jobs(app) -> int:
+    with app.app_context():
+        return db.session.scalar(sa.select(sa.func.count()).select_from(m.ImportJob))
 
 
 def signed_in(app, role: str, username: str | None = None):
@@ -217,7 +222,7 @@ def test_bad_files_get_clear_errors_never_a_500(app):
     assert "Vælg opgaver, faggrupper, kompetencer eller regler." in html.unescape(unknown_kind.get_data(as_text=True))
     huge = upload(editor, "task", "meget-stor.csv", b"x" * (6 * 1024 * 1024))
     assert huge.status_code == 413 and "Filen er for stor (højst 5 MB)" in html.unescape(huge.get_data(as_text=True))
-    assert not list(Path(app.config["KB_TRANSFER_DIR"]).glob("*/upload.*"))  # none of them was kept
+    assert stored_jobs(app) == 0  # none of them was kept
 
     def dry_run(kind, name, data) -> str:
         response = upload(editor, kind, name, data)
@@ -384,7 +389,7 @@ def test_csrf_is_enforced_on_upload_and_commit(app):
     data = csv_file([["slug", "title"], ["optage-ekg-psykiatri", "EKG uden token"]])
     bare = reviewer.post("/overfoersel/import", content_type="multipart/form-data",
                          data={"kind": "task", "file": (io.BytesIO(data), "x.csv")})
-    assert bare.status_code == 400 and not Path(app.config["KB_TRANSFER_DIR"]).exists()
+    assert bare.status_code == 400 and stored_jobs(app) == 0
     job = job_id(upload(reviewer, "task", "x.csv", data))
     assert reviewer.post(f"/overfoersel/koersel/indlaes?id={job}", data={"reason": "Uden token"}).status_code == 400
     assert snapshot(app)["optage-ekg-psykiatri"]["title"] != "EKG uden token"
