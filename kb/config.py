@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -46,6 +47,8 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": os.environ.get("KB_SECURE_COOKIES", "0") == "1",
+        # A signed-in session ends after this long without a request (Flask refreshes the cookie on each request).
+        "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(os.environ.get("KB_SESSION_MINUTES", "480"))),
         "KB_PAGE_SIZE": 50,
         # Accounts: reading is open unless KB_READ_REQUIRES_LOGIN=1; login attempts are rate-limited per IP and
         # per username (Flask-Limiter; memory storage per process unless a shared store is configured).

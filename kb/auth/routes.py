@@ -4,7 +4,7 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -36,6 +36,7 @@ def login():
             db.session.commit()
             form.password.errors.append(gettext("Forkert brugernavn eller adgangskode."))
         else:
+            session.permanent = True  # expires after KB_SESSION_MINUTES without a request (refreshed on each one)
             login_user(user)
             user.last_login_at = utcnow()
             db.session.add(AuditEvent(action="login", entity_type="user", entity_id=user.id, user_id=user.id))

@@ -1,6 +1,9 @@
 """Accounts: login with hashed passwords, safe redirects, POST-only logout, `kb users create`."""
 from __future__ import annotations
 
+import time
+from datetime import timedelta
+
 import sqlalchemy as sa
 
 from kb import models as m
@@ -54,3 +57,15 @@ def test_cli_creates_user_and_enforces_policy(app, runner):
     with app.app_context():
         assert db.session.scalar(sa.select(m.User.role).where(m.User.username == "admin1")) == "admin"
         assert db.session.scalar(sa.select(m.User).where(m.User.username == "svag")) is None
+
+
+def test_a_session_expires_after_the_configured_idle_time(app, client):
+    make_user(app, "tidsbegraenset", "planner")
+    app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=1)
+    response = login(client, "tidsbegraenset")
+    assert response.status_code == 302
+    assert "Expires=" in response.headers["Set-Cookie"]  # a permanent cookie with an end, not a browser session
+    assert client.get("/plans/").status_code == 200
+    time.sleep(2.2)
+    expired = client.get("/plans/")
+    assert expired.status_code == 302 and expired.headers["Location"].startswith("/login")
