@@ -1,8 +1,12 @@
 """Cross-cutting web concerns: security headers, language choice, error pages, template helpers."""
 from __future__ import annotations
 
-from flask import Flask, Response, has_request_context, render_template, request
-from werkzeug.exceptions import HTTPException
+import sqlalchemy as sa
+from flask import Flask, Response, g, has_request_context, render_template, request
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+from kb.extensions import db, login_manager
 
 from kb.models.enums import (
     CATEGORY_LABELS, EFFECT_LABELS, EVIDENCE_LABELS, KIND_LABELS, REASON_KIND_LABELS, RULE_EFFECT_LABELS,
@@ -50,6 +54,24 @@ def init_app(app: Flask) -> None:
 
             return json_error(error.code or 500, error.name.lower().replace(" ", "_"), error.description or "")
         return render_template("errors/error.html", error=error), error.code
+
+    @app.errorhandler(sa.exc.OperationalError)
+    @app.errorhandler(sa.exc.InterfaceError)
+    def database_unavailable(error: sa.exc.DBAPIError):
+        """The database is gone or busy (a lost PostgreSQL connection, a locked SQLite file): 503 and a message, not
+        a 500. The pool has thrown the broken connection away, so the next request connects afresh."""
+        app.logger.warning("database unavailable: %s", str(error).splitlines()[0][:300])
+        try:
+            db.session.rollback()
+        except sa.exc.SQLAlchemyError:
+            pass
+        if "_login_user" not in g:  # the page header would ask the database for the user: show it signed out
+            g._login_user = login_manager.anonymous_user()
+        unavailable = ServiceUnavailable(gettext("Databasen svarer ikke lige nu. Prøv igen om lidt."))
+        response = http_error(unavailable)
+        response = app.make_response(response)
+        response.headers["Retry-After"] = "5"
+        return response
 
     app.jinja_env.globals.update(
         CATEGORY_LABELS=CATEGORY_LABELS,

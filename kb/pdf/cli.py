@@ -44,5 +44,13 @@ def role_pdf_command(profession, setting, complexity, on, output, base_url):
         data = render_pdf("pdf/role.html", base_url, doc=doc, stamp=doc.stamp, made=datetime.now().astimezone())
         seconds = time.perf_counter() - started
     target = Path(output or f"funktionsbeskrivelse-{profession}{'-' + setting if setting else ''}.pdf")
-    target.write_bytes(data)
+    # Written beside the target and renamed: a full disk or a missing folder leaves no half PDF behind.
+    partial = target.with_name(target.name + ".part")
+    try:
+        partial.write_bytes(data)
+        partial.replace(target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        click.echo(f"Fejl: PDF'en kunne ikke skrives til {target}: {exc.strerror or exc}.", err=True)
+        sys.exit(1)
     click.echo(f"Skrev {target} ({len(data) // 1024} kB på {seconds:.1f} s).")

@@ -3,6 +3,7 @@ pages and services say; page 1 rendered to an image; the URL fetcher's limit; th
 from __future__ import annotations
 
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -388,3 +389,20 @@ def test_dated_context_reaches_the_pdf(client):
     text = text_of(get_pdf(client, f"/professions/sygeplejerske/role.pdf?date={on.isoformat()}").data)
     assert on.isoformat() in text
     assert contains(text, "Opgaver forbeholdt faggruppen (0)")
+
+
+def test_cli_says_clearly_when_the_pdf_cannot_be_written(runner, tmp_path):
+    blocked = tmp_path / "mappe"
+    blocked.mkdir()
+    blocked.chmod(0o500)  # no writing into the folder
+    try:
+        target = blocked / "rolle.pdf"
+        result = runner.invoke(args=["role-pdf", "bioanalytiker", "-o", str(target)])
+        if os.geteuid() == 0:  # root writes anyway; a missing folder still fails
+            target = tmp_path / "findes-ikke" / "rolle.pdf"
+            result = runner.invoke(args=["role-pdf", "bioanalytiker", "-o", str(target)])
+    finally:
+        blocked.chmod(0o700)
+    assert result.exit_code == 1
+    assert f"PDF'en kunne ikke skrives til {target}" in result.output
+    assert not target.exists() and not list(tmp_path.rglob("*.part"))  # no half-written file left behind
