@@ -33,12 +33,13 @@ def _free_port() -> int:
 class Server:
     """One gunicorn app server started the way the README's production command starts it."""
 
-    def __init__(self, database_url: str, secret: str, instance: Path):
+    def __init__(self, database_url: str, secret: str, instance: Path, workers: int = 2,
+                 extra_env: dict[str, str] | None = None):
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         env = {**os.environ, "KB_DATABASE_URL": database_url, "KB_SECRET_KEY": secret,
-               "KB_INSTANCE_PATH": str(instance), "KB_BIND": f"127.0.0.1:{self.port}", "KB_WORKERS": "2",
-               "KB_THREADS": "2"}
+               "KB_INSTANCE_PATH": str(instance), "KB_BIND": f"127.0.0.1:{self.port}", "KB_WORKERS": str(workers),
+               "KB_THREADS": "4", **(extra_env or {})}
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "python:kb.gunicorn_conf", "kb:create_app()"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -92,8 +93,8 @@ class Browser:
     def form(self, url: str, fields: dict[str, str]):
         return self.request(url, urlencode(fields).encode(), "application/x-www-form-urlencoded")
 
-    def login(self, base: str, username: str) -> None:
-        status, headers, _ = self.form(base + "/login", {"username": username, "password": PASSWORD,
+    def login(self, base: str, username: str, password: str = PASSWORD) -> None:
+        status, headers, _ = self.form(base + "/login", {"username": username, "password": password,
                                                          "csrf_token": self.token(base + "/login")})
         assert status == 302 and "/login" not in headers["Location"], status
 
