@@ -1,8 +1,10 @@
 """Cross-cutting web concerns: security headers, language choice, error pages, template helpers."""
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
-from flask import Flask, Response, g, has_request_context, render_template, request
+from flask import Flask, Response, abort, g, has_request_context, render_template, request
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
 
@@ -12,6 +14,8 @@ from kb.models.enums import (
     CATEGORY_LABELS, EFFECT_LABELS, EVIDENCE_LABELS, KIND_LABELS, REASON_KIND_LABELS, RULE_EFFECT_LABELS,
     SHORTAGE_LABELS, VERDICT_LABELS,
 )
+
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -46,6 +50,20 @@ def init_app(app: Flask) -> None:
         if lang in app.config["KB_LANGUAGES"]:
             response.set_cookie("lang", lang, samesite="Lax", httponly=True, max_age=365 * 24 * 3600)
         return response
+
+    @app.before_request
+    def refuse_control_characters():
+        """No slug, setting or search word holds a control character, and PostgreSQL refuses a NUL outright (a 500
+        if it got that far): such a path is not found, such a parameter is a bad request. The API checks its own
+        parameters against its OpenAPI document (kb/api/params.py)."""
+        if request.path.startswith("/api/"):
+            return None
+        if CONTROL_CHARACTERS.search(request.path):
+            abort(404)
+        if any(CONTROL_CHARACTERS.search(k) or CONTROL_CHARACTERS.search(v)
+               for k, v in request.args.items(multi=True)):
+            abort(400)
+        return None
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):

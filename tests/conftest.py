@@ -164,3 +164,16 @@ def count_queries(app):
             sa.event.remove(engine, "before_cursor_execute", before)
 
     return counter
+
+
+def pytest_collection_modifyitems(config, items):
+    """`@pytest.mark.only_backend("postgresql")`: the test is about one engine (several app servers, a lost network
+    connection, SQLite's WAL), so it is not collected for the other — deselected, not skipped."""
+    keep, drop = [], []
+    for item in items:
+        mark = item.get_closest_marker("only_backend")
+        backend = item.callspec.params.get("backend") if hasattr(item, "callspec") else None
+        (drop if mark and backend and backend != mark.args[0] else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep

@@ -3,6 +3,10 @@ from flask import Blueprint
 
 bp = Blueprint("api", __name__)
 
+from kb.api.params import check_request  # noqa: E402
+
+bp.before_request(check_request)  # parameters checked against the OpenAPI document (kb/api/params.py)
+
 from kb.api import routes  # noqa: E402,F401 - routes register on bp
 from kb.api import openapi  # noqa: E402,F401
 from kb.whomay import routes as _whomay_routes  # noqa: E402,F401 - who-may endpoints live with their feature

@@ -10,15 +10,20 @@ ERROR = {"$ref": "#/components/schemas/Error"}
 
 def _param(name: str, where: str = "query", schema: dict | None = None, description: str = "",
            required: bool = False) -> dict:
-    return {"name": name, "in": where, "required": required or where == "path",
-            "schema": schema or {"type": "string"}, "description": description}
+    out = {"name": name, "in": where, "required": required or where == "path",
+           "schema": schema or {"type": "string"}, "description": description}
+    if where == "query":
+        out["allowEmptyValue"] = True  # "limit=" or "setting=" counts as left out, as from an HTML form
+    return out
 
 
-SLUG = _param("slug", "path", {"type": "string", "pattern": "^[a-z0-9-]+$"})
+SLUG_SCHEMA = {"type": "string", "pattern": "^[a-z0-9-]+$", "maxLength": 200}
+SLUG = _param("slug", "path", SLUG_SCHEMA)
 CONTEXT = [
-    _param("setting", description="Miljø (slug)"),
+    _param("setting", schema={"type": "string", "maxLength": 200}, description="Miljø (slug)"),
     _param("complexity", schema={"type": "string", "enum": ["uncomplicated", "complex"]}),
-    _param("date", schema={"type": "string", "format": "date"}, description="Læs reglerne på denne dato"),
+    _param("date", schema={"type": "string", "format": "date", "maxLength": 10},
+           description="Læs reglerne på denne dato (ÅÅÅÅ-MM-DD)"),
 ]
 
 
@@ -43,7 +48,8 @@ DOCUMENT = {
         "/api/v1/professions": {"get": {"summary": "Faggrupper", "responses": _responses(
             _list_of("#/components/schemas/ProfessionSummary"))}},
         "/api/v1/professions/{slug}": {"get": {"summary": "En faggruppe", "parameters": [SLUG],
-                                               "responses": _responses({"type": "object"}, True)}},
+                                               "responses": _responses(
+                                                   {"$ref": "#/components/schemas/ProfessionDetail"}, True)}},
         "/api/v1/professions/{slug}/shiftable": {"get": {
             "summary": "Opgaver faggruppen løser, som andre må overtage",
             "parameters": [SLUG, *CONTEXT, _param("takers", schema={"type": "integer", "minimum": 1, "maximum": 50})],
@@ -53,26 +59,62 @@ DOCUMENT = {
                     "takers": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}}}}}}}, True)}},
         "/api/v1/tasks": {"get": {
             "summary": "Opgaver", "parameters": [
-                _param("q", description="Søgning"),
+                _param("q", description="Søgning (de første 200 tegn bruges)"),
                 _param("category", schema={"type": "string", "enum": ["administrative", "clinical", "coordination"]}),
-                _param("setting"), _param("holder"),
+                _param("setting", schema={"type": "string", "maxLength": 200}, description="Miljø (slug)"),
+                _param("holder", schema={"type": "string", "maxLength": 200}, description="Faggruppe (slug)"),
                 _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 500}),
-                _param("offset", schema={"type": "integer", "minimum": 0})],
+                _param("offset", schema={"type": "integer", "minimum": 0, "maximum": 10**9})],
             "responses": _responses(_list_of("#/components/schemas/TaskRef"))}},
         "/api/v1/tasks/{slug}": {"get": {"summary": "En opgave med krav, bestemmelser, kilder og evidens",
-                                         "parameters": [SLUG], "responses": _responses({"type": "object"}, True)}},
+                                         "parameters": [SLUG], "responses": _responses(
+                                             {"$ref": "#/components/schemas/TaskDetail"}, True)}},
         "/api/v1/tasks/{slug}/who-may": {"get": {
             "summary": "Hvem må overtage opgaven", "parameters": [SLUG, *CONTEXT],
             "responses": _responses({"type": "object", "required": ["task", "results"], "properties": {
                 "task": {"$ref": "#/components/schemas/TaskRef"},
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}}}}, True)}},
-        "/api/v1/openapi.json": {"get": {"summary": "Dette dokument",
-                                         "responses": {"200": {"description": "OpenAPI-dokumentet"}}}},
+        "/api/v1/openapi.json": {"get": {"summary": "Dette dokument", "responses": {"200": {
+            "description": "OpenAPI-dokumentet", "content": {"application/json": {"schema": {
+                "type": "object", "required": ["openapi", "info", "paths"]}}}}}}},
     },
     "components": {"schemas": {
         "Error": {"type": "object", "required": ["error"], "properties": {"error": {
             "type": "object", "required": ["code", "message"],
             "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}}},
+        "ProfessionDetail": {"allOf": [{"$ref": "#/components/schemas/ProfessionSummary"}, {
+            "type": "object",
+            "required": ["description", "education", "settings", "competences", "reserved_area", "shortage",
+                         "tasks_held", "sources"],
+            "properties": {
+                "description": {"type": ["string", "null"]},
+                "settings": {"type": "array", "items": {"type": "string"}},
+                "competences": {"type": "array", "items": {"type": "object", "required": ["slug", "name"]}},
+                "reserved_area": {"type": "array", "items": {"type": "object"}},
+                "shortage": {"type": "array", "items": {"type": "object"}},
+                "tasks_held": {"type": "array", "items": {"$ref": "#/components/schemas/TaskRef"}},
+                "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}}}}]},
+        "TaskDetail": {"allOf": [{"$ref": "#/components/schemas/TaskRef"}, {
+            "type": "object",
+            "required": ["description", "status", "settings", "holders", "tags", "terms", "requirements",
+                         "provisions", "rules", "evidence", "sources"],
+            "properties": {
+                "description": {"type": ["string", "null"]}, "status": {"type": "string"},
+                "settings": {"type": "array", "items": {"type": "string"}},
+                "holders": {"type": "array", "items": {"type": "string"}},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "terms": {"type": "array", "items": {"type": "object", "required": ["term", "kind"]}},
+                "requirements": {"type": "array", "items": {"type": "object", "required": ["competence", "level"]}},
+                "provisions": {"type": "array", "items": {"type": "object", "required": ["slug"]}},
+                "rules": {"type": "array", "items": {"type": "object", "required": [
+                    "slug", "profession", "effect", "kind", "conditions", "note"], "properties": {
+                    "conditions": {"type": "array", "items": {"type": "string"}},
+                    "note": {"type": ["string", "null"]}}}},
+                "evidence": {"type": "array", "items": {"type": "object"}},
+                "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}}}}]},
+        "Source": {"type": "object", "required": ["type"], "properties": {
+            "type": {"type": "string", "enum": ["document", "provision", "url"]},
+            "note": {"type": ["string", "null"]}}},
         "ProfessionSummary": {"type": "object", "required": ["slug", "name"], "properties": {
             "slug": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": "string"},
             "authorised": {"type": "boolean"}, "has_reserved_area": {"type": "boolean"},

@@ -1,11 +1,15 @@
 """API v1 routes. Bad parameters are 400, unknown slugs 404, both as JSON errors."""
 from __future__ import annotations
 
+import sqlalchemy as sa
 from flask import jsonify, request
 
+from kb import models as m
 from kb.api import bp, serializers
 from kb.api.errors import ApiError, json_error
+from kb.api.params import shown
 from kb.catalogue import queries
+from kb.extensions import db
 from kb.models.enums import TASK_CATEGORIES
 
 MAX_LIMIT = 500
@@ -16,6 +20,11 @@ def api_error(error: ApiError):
     return json_error(error.status, error.code, error.message)
 
 
+def _exists(model, slug: str) -> bool:
+    """A filter naming a setting or profession that does not exist is a bad parameter, not an empty list."""
+    return db.session.scalar(sa.select(model.id).where(model.slug == slug)) is not None
+
+
 def _int_param(name: str, default: int, low: int, high: int) -> int:
     raw = request.args.get(name)
     if raw is None or raw == "":
@@ -23,7 +32,7 @@ def _int_param(name: str, default: int, low: int, high: int) -> int:
     try:
         value = int(raw)
     except ValueError:
-        raise ApiError(400, "bad_parameter", f"'{name}' skal være et heltal (fik '{raw}').") from None
+        raise ApiError(400, "bad_parameter", f"'{name}' skal være et heltal (fik '{shown(raw)}').") from None
     if not low <= value <= high:
         raise ApiError(400, "bad_parameter", f"'{name}' skal ligge mellem {low} og {high}.")
     return value
@@ -48,11 +57,17 @@ def tasks():
     category = request.args.get("category") or None
     if category is not None and category not in TASK_CATEGORIES:
         raise ApiError(400, "bad_parameter", f"'category' skal være en af {', '.join(TASK_CATEGORIES)}.")
+    setting = (request.args.get("setting") or "").strip() or None
+    holder = (request.args.get("holder") or "").strip() or None
+    if setting is not None and not _exists(m.Setting, setting):
+        raise ApiError(400, "bad_parameter", f"'setting': ukendt miljø '{shown(setting)}'.")
+    if holder is not None and not _exists(m.Profession, holder):
+        raise ApiError(400, "bad_parameter", f"'holder': ukendt faggruppe '{shown(holder)}'.")
     f = queries.TaskFilter(
         q=request.args.get("q", "")[:200],
         category=category,
-        setting=request.args.get("setting") or None,
-        holder=request.args.get("holder") or None,
+        setting=setting,
+        holder=holder,
         limit=_int_param("limit", 50, 1, MAX_LIMIT),
         offset=_int_param("offset", 0, 0, 10**9),
     )

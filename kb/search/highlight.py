@@ -1,6 +1,7 @@
 """Highlight query matches with <mark>, escaping everything else (markupsafe; never |safe on user input)."""
 from __future__ import annotations
 
+import unicodedata
 from typing import Iterable
 
 from markupsafe import Markup, escape
@@ -22,8 +23,11 @@ def match_stems(query: Query, synonyms: SynonymTable | None = None) -> frozenset
 
 def highlight(text: str, stems: Iterable[str], vocabulary: Vocabulary | None = None,
               limit: int | None = None) -> Markup:
-    """`text` escaped, with matched words wrapped in <mark>; with `limit`, a snippet around the first match."""
-    text = str(text or "")
+    """`text` escaped, with matched words wrapped in <mark>; with `limit`, a snippet around the first match.
+
+    The text is shown composed (NFC), as the analyser reads it: highlight_spans counts positions in the composed
+    text, so on decomposed input (ø typed as o + combining stroke) the marks would otherwise land beside the words."""
+    text = unicodedata.normalize("NFC", str(text or ""))
     spans = highlight_spans(text, stems, vocabulary)
     start, end, prefix, suffix = 0, len(text), "", ""
     if limit is not None and len(text) > limit:

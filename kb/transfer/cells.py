@@ -11,16 +11,37 @@ The text forms (README, "Import og eksport"):
 - evidence one per line: "taker | from | kind | summary | source | source …";
 - shortage figures one per line: "metric | value | unit | year | note | source | source …".
 
+A text longer than the database column it is stored in (VARCHAR(n) in the models, e.g. a slug's 120 characters,
+a term's 200) is a cell error: PostgreSQL would fail the commit and SQLite would store it anyway.
+
 Inside list items a backslash escapes what would otherwise separate: "\\;", "\\|", "\\\\", and "\\n" for a line
 break, so every value survives the round trip (export → import is an identity).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Any, Callable, Optional
 
+import sqlalchemy as sa
+
 Cell = Any  # what a column writes: str, or int for whole numbers (a number cell in .xlsx)
+
+
+@lru_cache(maxsize=None)
+def _lengths(table: str) -> dict[str, int]:
+    """VARCHAR lengths of a model's columns, by column name (the models are the truth; nothing is copied)."""
+    from kb import models as m
+
+    model = {"task": m.Task, "profession": m.Profession, "competence": m.Competence, "rule": m.Rule,
+             "term": m.TaskTerm, "shortage": m.ProfessionShortage, "citation": m.SourceCitation}[table]
+    return {c.name: c.type.length for c in model.__table__.columns
+            if isinstance(c.type, sa.String) and getattr(c.type, "length", None)}
+
+
+def _length(table: str, column: str) -> int:
+    return _lengths(table)[column]
 
 
 class CellError(ValueError):
@@ -134,6 +155,24 @@ def _dec_number(text: str, what: str) -> Optional[float]:
         raise CellError(f"{what}: '{text}' er ikke et tal") from None
 
 
+def limited(decode: Callable[[str], Any], length: int) -> Callable[[str], Any]:
+    """`decode`, refusing a value longer than its database column (VARCHAR(n)): PostgreSQL would fail the commit,
+    and SQLite would quietly store more than the column holds."""
+    def decode_limited(text: str) -> Any:
+        value = decode(text)
+        if isinstance(value, str) and len(value) > length:
+            raise CellError(f"højst {length} tegn (cellen har {len(value)})")
+        return value
+
+    return decode_limited
+
+
+def _check_length(value: str, length: int, what: str) -> str:
+    if len(value) > length:
+        raise CellError(f"{what}: højst {length} tegn (har {len(value)})")
+    return value
+
+
 # -- lists ---------------------------------------------------------------------------------------------------
 
 def enc_list(values: list[str]) -> str:
@@ -142,6 +181,11 @@ def enc_list(values: list[str]) -> str:
 
 def dec_list(text: str) -> list[str]:
     return [unescape(p) for p in _items(text, ";")]
+
+
+def dec_terms(text: str) -> list[str]:
+    limit = _length("term", "term")
+    return [_check_length(t, limit, f"nr. {i}") for i, t in enumerate(dec_list(text), 1)]
 
 
 def dec_slug_set(text: str) -> list[str]:
@@ -164,7 +208,8 @@ def citation_text(c: dict[str, Any]) -> str:
 
 
 _CITATION = re.compile(r"^([^\s—–]+)\s*(?:[—–]|-(?=\s))?\s*(.*)$", re.S)
-_LINES = re.compile(r"^(\d+)(?:\s*-\s*(\d+))?$")
+# At most nine digits: a report has fewer lines, and int() refuses strings of more than 4,300 digits (ValueError).
+_LINES = re.compile(r"^(\d{1,9})(?:\s*-\s*(\d{1,9}))?$")
 CITATION_HELP = "skriv dokument:fra-til, provision:slug eller en https://-adresse, evt. efterfulgt af ' — note'"
 
 
@@ -174,7 +219,7 @@ def parse_citation(raw: str, where: str) -> dict[str, Any]:
         raise CellError(f"{where}: '{unescape(raw)}' er ikke en kilde; {CITATION_HELP}")
     target, note = unescape(match.group(1)), unescape(match.group(2)).strip()
     if target.startswith(("https://", "http://")):
-        out: dict[str, Any] = {"url": target}
+        out: dict[str, Any] = {"url": _check_length(target, _length("citation", "url"), f"{where}, adressen")}
     elif target.lower().startswith("provision:"):
         out = {"provision": target.split(":", 1)[1]}
     elif ":" in target:
@@ -256,6 +301,8 @@ def dec_shortage(text: str) -> list[dict[str, Any]]:
         if len(parts) < 5:
             raise CellError(f"linje {i}: skriv mål | værdi | enhed | år | note | kilde | kilde …")
         metric, value, unit, year, note = (unescape(p) for p in parts[:5])
+        _check_length(metric, _length("shortage", "metric"), f"linje {i}, målet")
+        _check_length(unit, _length("shortage", "unit"), f"linje {i}, enheden")
         try:
             year_value = dec_int(year)
         except CellError:
@@ -289,7 +336,7 @@ _SOURCES = dict(encode=enc_citations, decode=dec_citations, structured=True)
 COLUMNS: dict[str, list[Column]] = {
     "task": [
         *_text("slug", "title", "title_en", "category", "description"),
-        Column("settings", **_SLUGS), Column("holders", **_SLUGS), Column("terms", **_LIST),
+        Column("settings", **_SLUGS), Column("holders", **_SLUGS), Column("terms", encode=enc_list, decode=dec_terms),
         Column("tags", **_LIST), Column("status"),
         Column("requirements", encode=enc_requirements, decode=dec_requirements),
         Column("provisions", **_SLUGS), Column("sources", **_SOURCES),
@@ -310,6 +357,16 @@ COLUMNS: dict[str, list[Column]] = {
         Column("note"), Column("sources", **_SOURCES),
     ],
 }
+
+
+def _with_lengths(kind: str, columns: list[Column]) -> list[Column]:
+    """Plain text columns stored in a VARCHAR(n) of the same name are read with that limit."""
+    lengths = _lengths(kind)
+    return [replace(c, decode=limited(c.decode, lengths[c.name]))
+            if c.name in lengths and c.decode in (dec_text, dec_optional) else c for c in columns]
+
+
+COLUMNS = {kind: _with_lengths(kind, columns) for kind, columns in COLUMNS.items()}
 
 # What a kind is called in file names, sheet titles and messages.
 FILE_NAMES = {"task": "opgaver", "profession": "faggrupper", "competence": "kompetencer", "rule": "regler"}

@@ -15,6 +15,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -27,6 +28,10 @@ MAX_COLUMNS = 200
 FORMATS = ("csv", "xlsx")
 
 TRIGGERS = "=+-@\t\r"
+
+
+log = logging.getLogger(__name__)
+DAMAGED = "Filen kan ikke læses som .xlsx; den er beskadiget eller ikke en Excel-projektmappe."
 
 
 class FileProblem(Exception):
@@ -172,7 +177,8 @@ def _check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
-    except zipfile.BadZipFile:
+    except Exception as exc:  # BadZipFile, and NotImplementedError/ValueError/EOFError for a damaged directory
+        log.info("unreadable zip: %s: %s", type(exc).__name__, exc)
         raise FileProblem("Filen er ikke en gyldig .xlsx-fil.") from None
     if unpacked > MAX_UNPACKED:
         raise FileProblem("Filen fylder for meget udpakket; del den op.")
@@ -187,32 +193,44 @@ def read_xlsx(data: bytes) -> Sheet:
     try:
         book = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file; all mean the same here
-        raise FileProblem(f"Filen kan ikke læses som .xlsx ({type(exc).__name__}).") from None
+        log.info("unreadable .xlsx: %s: %s", type(exc).__name__, exc)
+        raise FileProblem(DAMAGED) from None
     try:
-        if not book.worksheets:
-            raise FileProblem("Filen har intet regneark.")
-        records: list[tuple[int, list[str]]] = []
-        problems: list[tuple[int, int, str]] = []
-        # iter_rows fills gaps with empty rows from row 1 on, so counting gives the sheet's row numbers
-        sheet = book.worksheets[0]
-        wide = (sheet.max_column or 0) > MAX_COLUMNS  # a claimed width of 16384 columns would pad every row
-        for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS if wide else None), 1):
-            if number > MAX_ROWS + 1:
-                raise FileProblem(f"Filen har mere end {MAX_ROWS} rækker; del den op.")
-            values = []
-            for index, cell in enumerate(row[:MAX_COLUMNS]):
-                if getattr(cell, "data_type", None) == "f":
-                    problems.append((number, index, f"cellen indeholder en formel ({cell.value}); skriv værdien"))
-                    values.append("")
-                else:
-                    values.append(_xlsx_cell(cell.value))
-            records.append((number, values))
+        records, problems = _xlsx_records(book)
+    except FileProblem:
+        raise
+    except Exception as exc:  # a sheet is read lazily: a damaged part shows only now (zlib, CRC, XML errors)
+        log.info("unreadable .xlsx sheet: %s: %s", type(exc).__name__, exc)
+        raise FileProblem(DAMAGED) from None
     finally:
         book.close()
     if not records or not any(v.strip() for v in records[0][1]):
         raise FileProblem("Filen er tom, eller første række er ikke kolonneoverskrifter.")
     header = records[0][1]
     return Sheet([h.strip() for h in header], records[1:], problems)
+
+
+def _xlsx_records(book) -> tuple[list[tuple[int, list[str]]], list[tuple[int, int, str]]]:
+    """The first sheet's rows as text (row numbers from 1) and the cells refused (formulas)."""
+    if not book.worksheets:
+        raise FileProblem("Filen har intet regneark.")
+    records: list[tuple[int, list[str]]] = []
+    problems: list[tuple[int, int, str]] = []
+    # iter_rows fills gaps with empty rows from row 1 on, so counting gives the sheet's row numbers
+    sheet = book.worksheets[0]
+    wide = (sheet.max_column or 0) > MAX_COLUMNS  # a claimed width of 16384 columns would pad every row
+    for number, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS if wide else None), 1):
+        if number > MAX_ROWS + 1:
+            raise FileProblem(f"Filen har mere end {MAX_ROWS} rækker; del den op.")
+        values = []
+        for index, cell in enumerate(row[:MAX_COLUMNS]):
+            if getattr(cell, "data_type", None) == "f":
+                problems.append((number, index, f"cellen indeholder en formel ({cell.value}); skriv værdien"))
+                values.append("")
+            else:
+                values.append(_xlsx_cell(cell.value))
+        records.append((number, values))
+    return records, problems
 
 
 def sniff(fmt: str | None, data: bytes) -> None:

@@ -87,8 +87,6 @@ class CuttableProxy:
 @pytest.fixture
 def app_behind_proxy(app):
     url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
-    if url.get_backend_name() != "postgresql":
-        pytest.skip("a lost connection is a client-server failure (PostgreSQL)")
     proxy = CuttableProxy((url.host or "127.0.0.1", url.port or 5432))
     proxied = create_app(config_for(url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)))
     yield proxied, proxy
@@ -96,6 +94,7 @@ def app_behind_proxy(app):
     _dispose(proxied)
 
 
+@pytest.mark.only_backend("postgresql")  # a lost connection is a client-server failure
 def test_a_lost_database_connection_gives_503_and_the_app_recovers_without_restart(app_behind_proxy):
     app, proxy = app_behind_proxy
     client = app.test_client()

@@ -13,10 +13,9 @@ from tests.load.mixed import lost_edits, plan_items, prepare, run_load, summary
 USERS, SECONDS = 15, 8
 
 
+@pytest.mark.only_backend("postgresql")  # the many-user server
 def test_concurrent_readers_and_editors_get_no_errors_and_lose_no_edits(app, tmp_path):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if not url.startswith("postgresql"):
-        pytest.skip("the load test runs against PostgreSQL, the many-user server")
     password = "Belastning-" + secrets.token_hex(4)
     users, slugs = prepare(app, USERS, hash_password(password))
     before = plan_items(app)

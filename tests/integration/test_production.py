@@ -18,8 +18,6 @@ TASK = "tage-venoes-blodproeve"
 @pytest.fixture
 def two_servers(app, tmp_path):
     url = app.config["SQLALCHEMY_DATABASE_URI"]
-    if not url.startswith("postgresql"):
-        pytest.skip("several app servers share one PostgreSQL")
     secret = secrets.token_hex(32)
     instances = [tmp_path / "instance-a", tmp_path / "instance-b"]
     servers = []
@@ -32,6 +30,7 @@ def two_servers(app, tmp_path):
             server.stop()
 
 
+@pytest.mark.only_backend("postgresql")  # several app servers share one PostgreSQL
 def test_two_app_servers_share_logins_and_import_jobs_and_keep_nothing_on_disk(app, two_servers):
     (a, b), instances = two_servers
     make_user(app, "godkender", "reviewer")

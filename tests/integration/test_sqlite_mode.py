@@ -8,9 +8,8 @@ from kb import models as m
 from kb.extensions import db
 
 
+@pytest.mark.only_backend("sqlite")
 def test_wal_mode_lets_a_reader_in_while_a_write_transaction_is_open(app):
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        pytest.skip("SQLite only")
     with app.app_context():
         engine = db.engine
         with engine.connect() as conn:
