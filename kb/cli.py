@@ -82,6 +82,7 @@ def check_seed_command(path: str | None) -> None:
 
 def register_commands(app: Flask) -> None:
     from kb.auth.cli import users
+    from kb.backup.cli import backup_command, restore_command
     from kb.transfer.cli import export_command, import_command
     from kb.whomay.cli import who_may_command
     from kb.pdf.cli import role_pdf_command
@@ -91,5 +92,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(who_may_command)
     app.cli.add_command(role_pdf_command)
     app.cli.add_command(users)
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
