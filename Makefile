@@ -6,7 +6,7 @@ PORT   ?= 5000
 KB     := $(VENV)/bin/kb
 MO     := translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run dev test setup db check-seed messages clean
+.PHONY: run dev test setup db check-seed messages clean loadtest
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -32,7 +32,7 @@ db: setup
 	$(KB) seed
 
 run: db
-	$(VENV)/bin/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - 'kb:create_app()'
+	$(VENV)/bin/gunicorn -c python:kb.gunicorn_conf --bind $(HOST):$(PORT) --workers 2 'kb:create_app()'
 
 dev: db
 	$(KB) run --debug --host $(HOST) --port $(PORT)
@@ -44,6 +44,12 @@ check-seed: setup
 PYTEST_WORKERS ?= auto
 test: db
 	$(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Many users at once against gunicorn + a throw-away PostgreSQL (tests/load/mixed.py): reads and plan edits, then
+# every confirmed edit is counted in the database. make loadtest LOAD_ARGS="--users 50 --seconds 60".
+LOAD_ARGS ?= --users 50 --seconds 60
+loadtest: setup
+	$(VENV)/bin/python -m tests.load.mixed $(LOAD_ARGS)
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .hypothesis
