@@ -6,7 +6,7 @@ PORT   ?= 5000
 KB     := $(VENV)/bin/kb
 MO     := translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run dev test setup db check-seed messages clean loadtest
+.PHONY: run dev test setup db check-seed messages clean bench loadtest
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,16 @@ check-seed: setup
 PYTEST_WORKERS ?= auto
 test: db
 	$(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# Benchmark on a synthetic national-size catalogue, SQLite and (when the server binaries exist) PostgreSQL; prints
+# the figures and writes docs/benchmark.md. Scale down: make bench BENCH_ARGS="--tasks 5000 --queries 50 --duration 5".
+# wrk drives the load test; as root with apt-get it is installed here, otherwise the load figures say they were skipped.
+bench: setup
+	$(VENV)/bin/python -c 'import pyinstrument, pypdf' 2>/dev/null || $(VENV)/bin/pip install -q -e '.[test,bench]'
+	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
+		{ apt-get install -y -q wrk || { apt-get update -q && apt-get install -y -q wrk; }; }; } || \
+		echo "wrk is not installed: the load figures will be skipped"
+	$(KB) bench $(BENCH_ARGS)
 
 # Many users at once against gunicorn + a throw-away PostgreSQL (tests/load/mixed.py): reads and plan edits, then
 # every confirmed edit is counted in the database. make loadtest LOAD_ARGS="--users 50 --seconds 60".

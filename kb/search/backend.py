@@ -12,22 +12,21 @@ from kb.search.analyser import Query
 
 FTS_TABLE = "search_fts"
 PG_INDEX = "ix_search_document_tsv"
-# Must stay the expression the migration builds the GIN index on, or PostgreSQL will not use the index.
-PG_VECTOR = (
-    "(setweight(to_tsvector('simple'::regconfig, title_tokens), 'A') || "
-    "setweight(to_tsvector('simple'::regconfig, terms_tokens), 'B') || "
-    "setweight(to_tsvector('simple'::regconfig, related_tokens), 'C') || "
-    "setweight(to_tsvector('simple'::regconfig, body_tokens), 'D'))"
-)
+# The weighted tsvector, stored by PostgreSQL as a generated column (migration 9d41c7e3b8a5) with the GIN index on it,
+# so matching and ts_rank read it instead of recomputing to_tsvector for every matching row.
+PG_COLUMN = "search_vector"
+PG_VECTOR = f"d.{PG_COLUMN}"
 # Column weights, title > terms > related > body. ts_rank's weight array is ordered {D, C, B, A}.
 BM25_WEIGHTS = (10.0, 5.0, 2.0, 1.0)
 PG_WEIGHTS = "{0.1, 0.2, 0.5, 1.0}"
 
 
 def include_name(name, type_, parent_names) -> bool:
-    """Alembic filter: the FTS5 virtual table, its shadow tables and the GIN expression index are the
-    migration's business, not the models' (used by migrations/env.py and the drift test)."""
+    """Alembic filter: the FTS5 virtual table, its shadow tables, the stored tsvector column and its GIN index are
+    the migrations' business, not the models' (used by migrations/env.py and the drift test)."""
     if type_ == "table" and name and name.startswith(FTS_TABLE):
+        return False
+    if type_ == "column" and name == PG_COLUMN:
         return False
     return not (type_ == "index" and name == PG_INDEX)
 
@@ -87,18 +86,25 @@ def match(session: Session, query: Query, filters: Filters, limit: int | None = 
         order = "score DESC"
     else:
         params["q"] = query.render(_fts_quote, "AND", "OR", any_group)
-        source = f"{FTS_TABLE} JOIN search_document d ON d.id = {FTS_TABLE}.rowid"
+        # CROSS JOIN fixes SQLite's join order: the MATCH drives and each hit looks up its document by rowid.
+        # With a plain JOIN and no ANALYZE statistics, SQLite scanned search_document by kind and ran the MATCH once
+        # per row (seconds on a 50,000-task catalogue; docs/benchmark.md).
+        source = f"{FTS_TABLE} CROSS JOIN search_document d ON d.id = {FTS_TABLE}.rowid"
         clauses.insert(0, f"{FTS_TABLE} MATCH :q")
         score = f"bm25({FTS_TABLE}, {', '.join(map(str, BM25_WEIGHTS))})"
         order = "score ASC"
     where = " AND ".join(clauses)
-    total = session.execute(sa.text(f"SELECT count(*) FROM {source} WHERE {where}"), params).scalar() or 0
-    if total == 0:
-        return [], 0
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-    rows = session.execute(sa.text(
-        f"SELECT d.ref_id, {score} AS score FROM {source} WHERE {where} ORDER BY {order}, d.slug{page}"), params)
-    return [(r[0], float(r[1])) for r in rows], total
+    rows = [(r[0], float(r[1])) for r in session.execute(sa.text(
+        f"SELECT d.ref_id, {score} AS score FROM {source} WHERE {where} ORDER BY {order}, d.slug{page}"), params)]
+    # The full-text match is the expensive part: count separately only when the page does not already tell
+    # (all rows fetched, or a last page that is not empty).
+    if limit is None:
+        return rows, len(rows)
+    if len(rows) < limit and (rows or offset == 0):
+        return rows, offset + len(rows)
+    total = session.execute(sa.text(f"SELECT count(*) FROM {source} WHERE {where}"), params).scalar() or 0
+    return rows, total
 
 
 def rebuild(session: Session) -> None:

@@ -6,6 +6,7 @@ the results partial back (HX-Request header), which replaces #search-results.
 from __future__ import annotations
 
 from collections import Counter
+from typing import Collection
 
 import sqlalchemy as sa
 from flask import Blueprint, render_template, request, url_for
@@ -14,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from kb import models as m
 from kb.extensions import db
 from kb.models.enums import TASK_CATEGORIES
+from kb.models.task import task_holder, task_setting
 from kb.rules import Verdict, who_may_one
 from kb.search import analyse_query, search_all, search_tasks
 from kb.search.highlight import SNIPPET, highlight, match_stems
@@ -42,13 +44,39 @@ def _values(task: m.Task, verdicts: dict[int, Verdict] | None) -> dict[str, set[
             "verdict": {verdicts[task.id].value} if verdicts else set()}
 
 
-def _facets(tasks, values, chosen) -> tuple[list[m.Task], dict[str, Counter]]:
-    """Tasks passing every chosen facet, and per facet the counts among tasks passing the *other* facets."""
-    def passes(t, skip=None) -> bool:
-        return all(v in values[t.id][f] for f, v in chosen.items() if v and f != skip)
+def _facet_values(ids: list[int]) -> dict[int, dict[str, Collection[str]]]:
+    """Category, settings and holders of each task by column queries. A common word matches thousands of tasks;
+    building a Task object (with its collections) for each only to count facets cost most of the page's time on a
+    national-size catalogue (docs/benchmark.md). Only the page's own tasks are loaded as objects."""
+    if not ids:
+        return {}
+    values = {i: {"category": (c,)} for i, c in db.session.execute(
+        sa.select(m.Task.id, m.Task.category).where(m.Task.id.in_(ids)))}
+    for facet, link, model, column in (("setting", task_setting, m.Setting, "setting_id"),
+                                       ("holder", task_holder, m.Profession, "profession_id")):
+        for task_id, slug in db.session.execute(sa.select(link.c.task_id, model.slug).join(
+                model, model.id == link.c[column]).where(link.c.task_id.in_(ids))):
+            values[task_id].setdefault(facet, set()).add(slug)
+    return values
 
-    counts = {f: Counter(x for t in tasks if passes(t, f) for x in values[t.id][f]) for f in FACETS}
-    return [t for t in tasks if passes(t)], counts
+
+def _facets(ids: list[int], values, chosen) -> tuple[list[int], dict[str, Counter]]:
+    """Ids of tasks passing every chosen facet, and per facet the counts among tasks passing the *other* facets."""
+    def passes(i, skip=None) -> bool:
+        return all(v in values[i].get(f, ()) for f, v in chosen.items() if v and f != skip)
+
+    counts = {f: Counter(x for i in ids if passes(i, f) for x in values[i].get(f, ())) for f in FACETS}
+    return [i for i in ids if passes(i)], counts
+
+
+def _page_tasks(ids: list[int], loaded: dict[int, m.Task]) -> list[m.Task]:
+    """The page's tasks in order: from `loaded` when at hand, else loaded here with holders and settings."""
+    missing = [i for i in ids if i not in loaded]
+    if missing:
+        fresh = db.session.scalars(sa.select(m.Task).where(m.Task.id.in_(missing)).options(
+            selectinload(m.Task.holders), selectinload(m.Task.settings)))
+        loaded = {**loaded, **{t.id: t for t in fresh}}
+    return [loaded[i] for i in ids]
 
 
 @bp.get("/search")
@@ -64,24 +92,28 @@ def search():
         page = 1
     partial = request.headers.get("HX-Request") == "true"
 
-    tasks: list[m.Task] = []
+    task_ids: list[int] = []
+    loaded: dict[int, m.Task] = {}  # Task objects already at hand (all matches, when a verdict is asked for)
+    values: dict[int, dict[str, Collection[str]]] = {}
     others: dict = {}
     verdicts = None
     if q:
         ids, _ = search_tasks(q, limit=None, complete=partial)
-        options = TASK_LOADS + (selectinload(m.Task.settings),) if profession else (
-            selectinload(m.Task.holders), selectinload(m.Task.settings))
-        rows = {t.id: t for t in db.session.scalars(sa.select(m.Task).where(m.Task.id.in_(ids)).options(*options))}
-        tasks = [rows[i] for i in ids if i in rows]
-        if profession:
-            verdicts = _verdicts(tasks, profession, chosen["setting"])
+        if profession:  # the verdict facet needs the engine's facts for every match
+            loaded = {t.id: t for t in db.session.scalars(sa.select(m.Task).where(m.Task.id.in_(ids)).options(
+                *TASK_LOADS, selectinload(m.Task.settings)))}
+            task_ids = [i for i in ids if i in loaded]
+            verdicts = _verdicts([loaded[i] for i in task_ids], profession, chosen["setting"])
             if verdicts is None:
                 profession = None
+            values = {i: _values(loaded[i], verdicts) for i in task_ids}
+        else:
+            values = _facet_values(ids)
+            task_ids = [i for i in ids if i in values]
         others = search_all(q, limit=5, complete=partial)
     if not verdicts:
         chosen["verdict"] = None
-    values = {t.id: _values(t, verdicts) for t in tasks}
-    shown, counts = _facets(tasks, values, chosen)
+    shown, counts = _facets(task_ids, values, chosen)
     pages = max(1, -(-len(shown) // PER_PAGE))
     page = min(page, pages)
 
@@ -99,9 +131,9 @@ def search():
         "setting": dict(db.session.execute(sa.select(m.Setting.slug, m.Setting.name)).all()),
         "holder": dict(db.session.execute(sa.select(m.Profession.slug, m.Profession.name)).all()),
     }
-    context = dict(q=q, tasks=shown[(page - 1) * PER_PAGE: page * PER_PAGE], total=len(shown), page=page,
-                   pages=pages, counts=counts, chosen=chosen, profession=profession, verdicts=verdicts or {},
-                   others=others, mark=mark, link=link, names=names, snippet=SNIPPET,
+    context = dict(q=q, tasks=_page_tasks(shown[(page - 1) * PER_PAGE: page * PER_PAGE], loaded),
+                   total=len(shown), page=page, pages=pages, counts=counts, chosen=chosen, profession=profession,
+                   verdicts=verdicts or {}, others=others, mark=mark, link=link, names=names, snippet=SNIPPET,
                    professions=sorted(names["holder"].items(), key=lambda kv: kv[1]))
     template = "search/_results.html" if partial else "search/results.html"
     return render_template(template, **context), 200, {"Vary": "HX-Request"}

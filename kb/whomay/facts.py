@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from kb import models as m
 from kb.extensions import db
+from kb.models.education import education_competence, education_target
 from kb.rules import (
     Context, EducationFact, Knowledge, ProfessionFact, ProvisionFact, Requirement, RuleFact, TaskFact,
 )
@@ -78,24 +79,39 @@ class Catalogue:
         return self.display("profession", slug, self.knowledge.profession_name(slug))
 
 
-def load_catalogue() -> Catalogue:
-    rows = db.session.scalars(sa.select(m.Profession).options(
-        selectinload(m.Profession.competences), selectinload(m.Profession.parent))).all()
-    by_id = {p.id: p for p in rows}
+def _slug_sets(link: sa.Table, owner: str, target: type) -> dict[int, set[str]]:
+    """owner id → slugs of the linked rows, from one association table in one query."""
+    out: dict[int, set[str]] = {}
+    key = "profession_id" if target is m.Profession else "competence_id"
+    for owner_id, slug in db.session.execute(
+            sa.select(link.c[owner], target.slug).join(target, target.id == link.c[key])):
+        out.setdefault(owner_id, set()).add(slug)
+    return out
 
-    def competences(p: m.Profession) -> frozenset[str]:
+
+def load_catalogue() -> Catalogue:
+    # Plain column queries, not ORM entities: the catalogue is read on every task page and who-may call, and on a
+    # national-size catalogue building thousands of Profession/Competence/Education objects (and their
+    # collections) cost ~20 times the engine's own time (docs/benchmark.md).
+    rows = db.session.execute(sa.select(
+        m.Profession.id, m.Profession.slug, m.Profession.name, m.Profession.name_en, m.Profession.parent_id,
+        m.Profession.shortage_level, m.Profession.education_level)).all()
+    slug_of = {r.id: r.slug for r in rows}
+    own = _slug_sets(m.ProfessionCompetence.__table__, "profession_id", m.Competence)
+
+    def competences(r) -> frozenset[str]:
         # A specialisation holds what its parent's basic education gives, plus its own.
-        own = {c.slug for c in p.competences}
-        parent = by_id.get(p.parent_id) if p.parent_id else None
-        return frozenset(own | ({c.slug for c in parent.competences} if parent else set()))
+        return frozenset(own.get(r.id, set()) | (own.get(r.parent_id, set()) if r.parent_id else set()))
 
     professions = tuple(
-        ProfessionFact(slug=p.slug, name=p.name, parent=p.parent.slug if p.parent else None,
-                       competences=competences(p), shortage_level=p.shortage_level,
-                       education_level=p.education_level)
-        for p in sorted(rows, key=lambda r: r.slug))
-    educations = db.session.scalars(sa.select(m.Education).options(
-        selectinload(m.Education.competences), selectinload(m.Education.target_professions))).all()
+        ProfessionFact(slug=r.slug, name=r.name, parent=slug_of.get(r.parent_id) if r.parent_id else None,
+                       competences=competences(r), shortage_level=r.shortage_level,
+                       education_level=r.education_level)
+        for r in sorted(rows, key=lambda r: r.slug))
+    educations = db.session.execute(sa.select(m.Education.id, m.Education.slug, m.Education.name,
+                                              m.Education.name_en)).all()
+    gives = _slug_sets(education_competence, "education_id", m.Competence)
+    targets = _slug_sets(education_target, "education_id", m.Profession)
     delegation = db.session.scalars(
         sa.select(m.Provision).where(m.Provision.slug.in_(DELEGATION_PROVISION_SLUGS.values()))
         .options(selectinload(m.Provision.act), selectinload(m.Provision.reserved_to))).all()
@@ -103,13 +119,13 @@ def load_catalogue() -> Catalogue:
     competence_rows = db.session.execute(sa.select(m.Competence.slug, m.Competence.name, m.Competence.name_en)).all()
     knowledge = Knowledge(
         competence_names={slug: name for slug, name, _ in competence_rows},
-        educations=tuple(EducationFact(slug=e.slug, name=e.name, competences=frozenset(c.slug for c in e.competences),
-                                       target_professions=frozenset(x.slug for x in e.target_professions))
+        educations=tuple(EducationFact(slug=e.slug, name=e.name, competences=frozenset(gives.get(e.id, ())),
+                                       target_professions=frozenset(targets.get(e.id, ())))
                          for e in educations),
-        profession_names={p.slug: p.name for p in rows},
+        profession_names={r.slug: r.name for r in rows},
         delegation_provisions={role: by_slug[s] for role, s in DELEGATION_PROVISION_SLUGS.items() if s in by_slug},
     )
-    names_en = {"profession": {p.slug: p.name_en for p in rows if p.name_en},
+    names_en = {"profession": {r.slug: r.name_en for r in rows if r.name_en},
                 "competence": {slug: en for slug, _, en in competence_rows if en},
                 "education": {e.slug: e.name_en for e in educations if e.name_en}}
     return Catalogue(professions=professions, knowledge=knowledge, names_en=names_en)

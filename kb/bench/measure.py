@@ -1,0 +1,128 @@
+"""In-process figures on a benchmark database: search against its raw full-text floor, who-may, shiftable.
+
+Each figure calls what the routes call: search_tasks(q, limit=None) as /search does; load_task + matrix_for without
+a preloaded catalogue as /tasks/<slug> does (so the catalogue is loaded per request, as there); shiftable_for as
+/api/v1/professions/<slug>/shiftable does.
+"""
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from flask import Flask
+from sqlalchemy.orm import Session
+
+from kb import models as m
+from kb.bench.stats import Timing, timed
+from kb.models.task import task_holder
+
+
+def raw_statement(dialect: str) -> str:
+    """The bare full-text query on the index, ranked the way the app ranks: no analysis, no filters, no count."""
+    from kb.search.backend import BM25_WEIGHTS, FTS_TABLE, PG_VECTOR, PG_WEIGHTS
+
+    if dialect == "postgresql":
+        return (f"SELECT d.id FROM search_document d WHERE {PG_VECTOR} @@ to_tsquery('simple', :q) "
+                f"ORDER BY ts_rank('{PG_WEIGHTS}', {PG_VECTOR}, to_tsquery('simple', :q), 1) DESC")
+    return (f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH :q "
+            f"ORDER BY bm25({FTS_TABLE}, {', '.join(map(str, BM25_WEIGHTS))})")
+
+
+def rendered_query(session: Session, text: str) -> str:
+    """What the app sends to the engine for `text` (analysed against the index vocabulary)."""
+    from kb.search import analyse_query
+    from kb.search.backend import _fts_quote, _ts_quote
+
+    query = analyse_query(text, session=session)
+    if session.get_bind().dialect.name == "postgresql":
+        return query.render(_ts_quote, "&", "|")
+    return query.render(_fts_quote, "AND", "OR")
+
+
+@dataclass
+class SearchFigures:
+    app: Timing
+    raw: Timing
+    hits: list[int]
+    vocabulary_load_ms: float
+
+
+def search_figures(session: Session, queries: list[str]) -> SearchFigures:
+    from kb.search import search_tasks
+    from kb.search.index import snapshot
+
+    # The first call per process reads the whole index vocabulary; the routes pay that once, not per query.
+    vocabulary = timed([lambda: snapshot(session)])
+    hits: list[int] = []
+    app = timed([lambda q=q: hits.append(search_tasks(q, limit=None, session=session)[1]) for q in queries])
+    statement = sa.text(raw_statement(session.get_bind().dialect.name))
+    rendered = [rendered_query(session, q) for q in queries]
+    raw = timed([lambda r=r: session.execute(statement, {"q": r}).all() for r in rendered if r])
+    return SearchFigures(app=app, raw=raw, hits=hits, vocabulary_load_ms=vocabulary.samples[0])
+
+
+def sample_task_slugs(session: Session, count: int, seed: int) -> list[str]:
+    slugs = list(session.scalars(sa.select(m.Task.slug).where(m.Task.status == "published").order_by(m.Task.id)))
+    return random.Random(seed + 2).sample(slugs, min(count, len(slugs)))
+
+
+@dataclass
+class WhoMayFigures:
+    route: Timing  # load_task + matrix_for, catalogue loaded inside (as the task page)
+    engine: Timing  # matrix_for with task and catalogue already loaded
+    professions: int
+    verdicts_per_task: int
+
+
+def who_may_figures(slugs: list[str]) -> WhoMayFigures:
+    from kb.whomay.facts import load_catalogue, load_task, make_context
+    from kb.whomay.service import matrix_for
+
+    context = make_context()
+    results: list[int] = []
+    route = timed([lambda s=s: results.append(len(matrix_for(load_task(s), context).results)) for s in slugs])
+    catalogue = load_catalogue()
+    tasks = [load_task(s) for s in slugs]
+    engine = timed([lambda t=t: matrix_for(t, context, catalogue) for t in tasks])
+    return WhoMayFigures(route=route, engine=engine, professions=len(catalogue.professions),
+                         verdicts_per_task=min(results) if results else 0)
+
+
+def largest_holder(session: Session) -> tuple[str, int]:
+    """The profession holding most published tasks, and how many."""
+    count = sa.func.count().label("n")
+    row = session.execute(
+        sa.select(m.Profession.slug, count).join(task_holder, task_holder.c.profession_id == m.Profession.id)
+        .join(m.Task, m.Task.id == task_holder.c.task_id).where(m.Task.status == "published")
+        .group_by(m.Profession.slug).order_by(count.desc(), m.Profession.slug).limit(1)).one()
+    return row[0], row[1]
+
+
+@dataclass
+class ShiftableFigures:
+    timing: Timing
+    profession: str
+    held: int
+    shiftable: int
+
+
+def shiftable_figures(session: Session, runs: int) -> ShiftableFigures:
+    from kb.whomay.facts import make_context
+    from kb.whomay.service import shiftable_for
+
+    slug, held = largest_holder(session)
+    sizes: list[int] = []
+    timing = timed([lambda: sizes.append(len(shiftable_for(slug, make_context())[0])) for _ in range(runs)])
+    return ShiftableFigures(timing=timing, profession=slug, held=held, shiftable=sizes[0])
+
+
+def in_app(app: Flask, func, *args):
+    """Run `func(*args)` in an app and request context (the engine's names may ask for the UI language)."""
+    from kb.extensions import db
+
+    with app.app_context(), app.test_request_context("/"):
+        try:
+            return func(*args)
+        finally:
+            db.session.remove()
