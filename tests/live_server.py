@@ -9,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.error
 import urllib.request
@@ -40,9 +41,11 @@ class Server:
         env = {**os.environ, "KB_DATABASE_URL": database_url, "KB_SECRET_KEY": secret,
                "KB_INSTANCE_PATH": str(instance), "KB_BIND": f"127.0.0.1:{self.port}", "KB_WORKERS": str(workers),
                "KB_THREADS": "4", **(extra_env or {})}
+        # The error log goes to a file: a pipe nobody reads would fill up and stop the server mid-test.
+        self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "-c", "python:kb.gunicorn_conf", "kb:create_app()"],
-            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log,
             start_new_session=True)  # its own process group, so kill() reaches the workers too
         deadline = time.monotonic() + 60
         while True:
@@ -51,12 +54,17 @@ class Server:
                 return
             except OSError:  # refused while gunicorn starts, or slow on the first request
                 if self.process.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError(f"gunicorn did not start: {self.process.stderr.read().decode()[-2000:]}")
+                    self.kill()  # nobody else holds this server: never leave it running
+                    self.log.seek(0)
+                    raise RuntimeError(f"gunicorn did not start: {self.log.read().decode()[-2000:]}") from None
                 time.sleep(0.2)
 
     def kill(self) -> None:
         """SIGKILL to the master and every worker at once: the machine losing power, as far as the app can tell."""
-        os.killpg(self.process.pid, signal.SIGKILL)
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
         self.process.wait(timeout=30)
 
     def stop(self) -> None:
@@ -66,7 +74,7 @@ class Server:
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
-            self.process.kill()
+            self.kill()
 
 
 class Browser:
