@@ -5,7 +5,6 @@ same document. Then validation with bad input: Danish messages beside the field,
 from __future__ import annotations
 
 import sqlalchemy as sa
-from flask import render_template
 from werkzeug.datastructures import MultiDict
 
 from kb import models as m
@@ -14,32 +13,10 @@ from kb.editing.documents import KINDS, document_of, to_document
 from kb.editing.forms.rule import RuleForm
 from kb.editing.forms.task import TaskForm
 from kb.extensions import db
+from tests.form_helpers import edit_form, post, render
 from tests.helpers import login, make_user
 from tests.integration.test_entity_forms import submitted
 
-FORMS = {"task": TaskForm, "rule": RuleForm}
-NO_CSRF = {"csrf": False}
-
-
-def render(kind: str, form) -> str:
-    return render_template(f"editing/forms/{kind}.html", form=form)
-
-
-def edit_form(kind: str, document: dict):
-    form = FORMS[kind](meta=NO_CSRF)
-    form.is_new = False
-    form.set_choices(db.session)
-    form.fill(document)
-    return form
-
-
-def post(kind: str, data: MultiDict, original: dict | None = None):
-    form = FORMS[kind](formdata=data, meta=NO_CSRF)
-    form.is_new = original is None
-    form.set_choices(db.session)
-    if original is not None:
-        form.fill(original)
-    return form
 
 
 def sample_tasks() -> list[m.Task]:

@@ -11,7 +11,6 @@ from html.parser import HTMLParser
 
 import pytest
 import sqlalchemy as sa
-from flask import render_template
 from werkzeug.datastructures import MultiDict
 
 from kb.editing import documents
@@ -22,10 +21,10 @@ from kb.editing.forms.legal_act import LegalActForm
 from kb.editing.forms.profession import ProfessionForm
 from kb.editing.forms.provision import ProvisionForm
 from kb.extensions import db
+from tests.form_helpers import NO_CSRF, edit_form, post, render
 
 FORMS = {"profession": ProfessionForm, "competence": CompetenceForm, "education": EducationForm,
          "legal_act": LegalActForm, "provision": ProvisionForm}
-NO_CSRF = {"csrf": False}
 
 
 class _Browser(HTMLParser):
@@ -86,29 +85,6 @@ def submitted(page: str, reason: str = "Rettelse") -> MultiDict:
     data = MultiDict(browser.pairs)
     data["reason"] = reason
     return data
-
-
-def render(kind: str, form) -> str:
-    return render_template(f"editing/forms/{kind}.html", form=form)
-
-
-def edit_form(kind: str, document: dict):
-    """The form an editor opens for an existing record (GET)."""
-    form = FORMS[kind](meta=NO_CSRF)
-    form.is_new = False
-    form.set_choices(db.session)
-    form.fill(document)
-    return form
-
-
-def post(kind: str, data: MultiDict, original: dict | None = None):
-    """The form as the workflow builds it on POST: is_new from whether there is an original, fill(original)."""
-    form = FORMS[kind](formdata=data, meta=NO_CSRF)
-    form.is_new = original is None
-    form.set_choices(db.session)
-    if original is not None:
-        form.fill(original)
-    return form
 
 
 def slugs(kind: str) -> list[str]:
