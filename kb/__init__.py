@@ -32,6 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
 
     from kb import i18n
+    from kb import knowledge_state  # noqa: F401 - its session hooks rewrite the knowledge token on commit
     from kb import models  # noqa: F401 - register every table before migrations look at metadata
     from kb.extensions import babel, configure_sqlite, csrf, db, login_manager, migrate
     from kb.web import select_locale

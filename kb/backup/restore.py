@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Connection
 
 from kb.backup.archive import BackupError, rows_for, schema_revision, tables
+from kb.knowledge_state import bump
 
 CHUNK = 1000  # rows per INSERT batch
 
@@ -62,4 +63,5 @@ def restore(conn: Connection, document: dict[str, Any]) -> dict[str, int]:
         counts[table.name] = len(rows)
     if conn.dialect.name == "postgresql":
         _reset_sequences(conn)
+    bump(conn)  # the restored token may be one an app server has cached knowledge under
     return counts

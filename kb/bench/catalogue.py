@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from kb import models as m
 from kb.bench import vocabulary as v
+from kb.knowledge_state import mark_changed
 from kb.models.education import education_competence, education_target
 from kb.models.enums import EVIDENCE_KINDS, SHORTAGE_LEVELS
 from kb.models.law import provision_reserved_to
@@ -345,4 +346,5 @@ def build(session: Session, sizes: Sizes, say: Callable[[str], None] = lambda _:
     with_ids = [t for t, n in counts.items() if n and "id" in m.Base.metadata.tables[t].c
                 and m.Base.metadata.tables[t].c.id.primary_key]
     reset_sequences(session, with_ids)
+    mark_changed(session)  # Core inserts bypass the ORM's change tracking
     return counts

@@ -3,6 +3,7 @@ from kb.models.audit import AuditEvent, Revision
 from kb.models.base import Base
 from kb.models.competence import Competence
 from kb.models.education import Education
+from kb.models.knowledge import KnowledgeState
 from kb.models.law import LegalAct, Provision
 from kb.models.plan import ShiftPlan, ShiftPlanItem
 from kb.models.profession import Profession, ProfessionCompetence, ProfessionShortage, Setting
@@ -14,7 +15,7 @@ from kb.models.transfer import ImportJob
 from kb.models.user import User
 
 __all__ = [
-    "AuditEvent", "Base", "Competence", "Education", "Evidence", "ImportJob", "LegalAct", "Profession", "ProfessionCompetence",
+    "AuditEvent", "Base", "Competence", "Education", "Evidence", "ImportJob", "KnowledgeState", "LegalAct", "Profession", "ProfessionCompetence",
     "ProfessionShortage", "Provision", "Revision", "Rule", "Setting", "ShiftPlan", "ShiftPlanItem", "SourceCitation",
     "SourceDocument", "Synonym", "Task", "TaskRequirement", "TaskTerm", "User",
 ]

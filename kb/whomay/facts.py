@@ -9,6 +9,7 @@ from sqlalchemy.orm import selectinload
 
 from kb import models as m
 from kb.extensions import db
+from kb.knowledge_state import cached
 from kb.models.education import education_competence, education_target
 from kb.rules import (
     Context, EducationFact, Knowledge, ProfessionFact, ProvisionFact, Requirement, RuleFact, TaskFact,
@@ -90,6 +91,12 @@ def _slug_sets(link: sa.Table, owner: str, target: type) -> dict[int, set[str]]:
 
 
 def load_catalogue() -> Catalogue:
+    """Professions, competences, education offers and the delegation provisions; built once per process and
+    knowledge version (kb.knowledge_state), since every task page and who-may call needs all of it."""
+    return cached(db.session, "whomay.catalogue", _build_catalogue)
+
+
+def _build_catalogue() -> Catalogue:
     # Plain column queries, not ORM entities: the catalogue is read on every task page and who-may call, and on a
     # national-size catalogue building thousands of Profession/Competence/Education objects (and their
     # collections) cost ~20 times the engine's own time (docs/benchmark.md).

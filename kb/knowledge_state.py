@@ -1,0 +1,107 @@
+"""Per-process caches of derived knowledge, valid while the knowledge version token is unchanged.
+
+Why: a task page and a who-may call need the whole profession/competence/offer catalogue, and "shiftable" needs the
+shape of every task a group holds. Rebuilding these from the database on every request cost 25–45 ms (catalogue)
+and seconds (task shapes) on a national-size catalogue (docs/benchmark.md). Several app servers share one database,
+so a cache cannot be cleared by a call in one process; instead every cache entry remembers the token of
+``knowledge_state`` it was built under, and a request reads the token (one indexed row) before using an entry.
+
+Who changes the token:
+
+* every ORM flush that adds, changes or deletes a knowledge row (anything but users, plans, drafts, the audit log,
+  import jobs and the search index) marks the session; the token is rewritten just before that transaction commits,
+  so the row lock is held only while committing (no lock waits behind a long import, no deadlock);
+* writers that bypass the ORM unit of work (the backup restore, the benchmark catalogue) call :func:`bump`.
+
+A session with uncommitted knowledge changes never fills a cache: what it sees may still be rolled back.
+"""
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable
+from itertools import chain
+from typing import Any, TypeVar
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
+
+from kb.models.base import utcnow
+from kb.models.knowledge import SINGLETON_ID, KnowledgeState
+
+T = TypeVar("T")
+
+_CHANGED = "kb_knowledge_changed"
+# Tables whose rows are not published knowledge: writing them leaves the caches valid.
+NOT_KNOWLEDGE = frozenset({"user", "shift_plan", "shift_plan_item", "revision", "audit_event", "import_job",
+                           "search_document", "knowledge_state"})
+
+_lock = threading.Lock()
+_entries: dict[tuple[str, str], tuple[str, Any]] = {}  # (database URL, cache name) → (token, value)
+
+
+def _is_knowledge(obj: object) -> bool:
+    table = getattr(obj, "__tablename__", None)
+    return table is not None and table not in NOT_KNOWLEDGE
+
+
+def mark_changed(session: Session) -> None:
+    """Record that this transaction changes knowledge; the token is rewritten when it commits."""
+    session.info[_CHANGED] = True
+
+
+def bump(connection: sa.Connection) -> None:
+    """Write a new token now, on ``connection`` (for writers outside the ORM unit of work)."""
+    connection.execute(sa.update(KnowledgeState.__table__)
+                       .where(KnowledgeState.__table__.c.id == SINGLETON_ID)
+                       .values(token=uuid.uuid4().hex, changed_at=utcnow()))
+
+
+@sa.event.listens_for(Session, "after_flush")
+def _note_knowledge_writes(session: Session, _context) -> None:
+    if session.info.get(_CHANGED):
+        return
+    dirty = (o for o in session.dirty if session.is_modified(o, include_collections=True))
+    if any(_is_knowledge(o) for o in chain(session.new, session.deleted, dirty)):
+        mark_changed(session)
+
+
+@sa.event.listens_for(Session, "before_commit")
+def _bump_on_commit(session: Session) -> None:
+    session.flush()  # the commit's own final flush runs after this hook; its writes must count too
+    if session.info.pop(_CHANGED, False):
+        bump(session.connection())
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _forget_on_rollback(session: Session) -> None:
+    session.info.pop(_CHANGED, None)
+
+
+def current_token(session: Session) -> str | None:
+    """The committed knowledge version, or None when this session has uncommitted knowledge changes: then nothing
+    may be cached."""
+    if session.info.get(_CHANGED):
+        return None
+    return session.scalar(sa.select(KnowledgeState.token).where(KnowledgeState.id == SINGLETON_ID))
+
+
+def cached(session: Session, name: str, build: Callable[[], T]) -> T:
+    """``build()``'s value, reused in this process while the knowledge token is unchanged."""
+    token = current_token(session)
+    if token is None:
+        return build()
+    key = (session.get_bind().url.render_as_string(hide_password=True), name)
+    hit = _entries.get(key)
+    if hit is not None and hit[0] == token:
+        return hit[1]
+    value = build()
+    with _lock:
+        _entries[key] = (token, value)
+    return value
+
+
+def clear() -> None:
+    """Forget every cache entry of this process (tests that compare cold and warm paths)."""
+    with _lock:
+        _entries.clear()
