@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from itertools import chain
 from typing import Any, TypeVar
@@ -37,7 +38,8 @@ NOT_KNOWLEDGE = frozenset({"user", "shift_plan", "shift_plan_item", "revision", 
                            "search_document", "knowledge_state"})
 
 _lock = threading.Lock()
-_entries: dict[tuple[str, str], tuple[str, Any]] = {}  # (database URL, cache name) → (token, value)
+# (database URL, cache name) → (token, value), least recently used first
+_entries: OrderedDict[tuple[str, str], tuple[str, Any]] = OrderedDict()
 
 
 def _is_knowledge(obj: object) -> bool:
@@ -86,18 +88,29 @@ def current_token(session: Session) -> str | None:
     return session.scalar(sa.select(KnowledgeState.token).where(KnowledgeState.id == SINGLETON_ID))
 
 
-def cached(session: Session, name: str, build: Callable[[], T]) -> T:
-    """``build()``'s value, reused in this process while the knowledge token is unchanged."""
+def cached(session: Session, name: str, build: Callable[[], T], family: str | None = None, keep: int = 4) -> T:
+    """``build()``'s value, reused in this process while the knowledge token is unchanged.
+
+    Names sharing a ``family`` (e.g. one shortlist per profession and context) keep only the ``keep`` most recently
+    used entries, so a family of large values cannot grow without bound."""
     token = current_token(session)
     if token is None:
         return build()
-    key = (session.get_bind().url.render_as_string(hide_password=True), name)
-    hit = _entries.get(key)
-    if hit is not None and hit[0] == token:
-        return hit[1]
+    url = session.get_bind().url.render_as_string(hide_password=True)
+    key = (url, f"{family}:{name}" if family else name)
+    with _lock:
+        hit = _entries.get(key)
+        if hit is not None and hit[0] == token:
+            _entries.move_to_end(key)
+            return hit[1]
     value = build()
     with _lock:
         _entries[key] = (token, value)
+        _entries.move_to_end(key)
+        if family:
+            same = [k for k in _entries if k[1].startswith(f"{family}:")]
+            for old in same[:-keep]:
+                del _entries[old]
     return value
 
 

@@ -52,11 +52,16 @@ DOCUMENT = {
                                                    {"$ref": "#/components/schemas/ProfessionDetail"}, True)}},
         "/api/v1/professions/{slug}/shiftable": {"get": {
             "summary": "Opgaver faggruppen løser, som andre må overtage",
-            "parameters": [SLUG, *CONTEXT, _param("takers", schema={"type": "integer", "minimum": 1, "maximum": 50})],
-            "responses": _responses({"type": "object", "properties": {
+            "description": "Bedste overtager først; en side ad gangen (limit/offset), total er antallet i alt.",
+            "parameters": [SLUG, *CONTEXT, _param("takers", schema={"type": "integer", "minimum": 1, "maximum": 50}),
+                           _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 500}),
+                           _param("offset", schema={"type": "integer", "minimum": 0, "maximum": 10**9})],
+            "responses": _responses({"type": "object", "required": ["items", "total"], "properties": {
                 "items": {"type": "array", "items": {"type": "object", "properties": {
                     "task": {"$ref": "#/components/schemas/TaskRef"},
-                    "takers": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}}}}}}}, True)}},
+                    "takers": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}}}}},
+                "total": {"type": "integer", "minimum": 0}, "limit": {"type": "integer"},
+                "offset": {"type": "integer"}}}, True)}},
         "/api/v1/tasks": {"get": {
             "summary": "Opgaver", "parameters": [
                 _param("q", description="Søgning (de første 200 tegn bruges)"),

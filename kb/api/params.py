@@ -101,3 +101,17 @@ def check_request() -> None:
         if too_long or CONTROL.search(value) or (pattern and not re.search(pattern, value)):
             what = WHAT.get(rule.split("/")[3], "post")
             raise ApiError(404, "not_found", f"Ukendt {what}: '{shown(value)}'.")
+
+
+def int_param(name: str, default: int, low: int, high: int) -> int:
+    """An integer query parameter in [low, high], ``default`` when absent; else a 400 naming the parameter."""
+    raw = request.args.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ApiError(400, "bad_parameter", f"'{name}' skal være et heltal (fik '{shown(raw)}').") from None
+    if not low <= value <= high:
+        raise ApiError(400, "bad_parameter", f"'{name}' skal ligge mellem {low} og {high}.")
+    return value

@@ -7,7 +7,7 @@ from flask import jsonify, request
 from kb import models as m
 from kb.api import bp, serializers
 from kb.api.errors import ApiError, json_error
-from kb.api.params import shown
+from kb.api.params import int_param, shown
 from kb.catalogue import queries
 from kb.extensions import db
 from kb.models.enums import TASK_CATEGORIES
@@ -25,17 +25,7 @@ def _exists(model, slug: str) -> bool:
     return db.session.scalar(sa.select(model.id).where(model.slug == slug)) is not None
 
 
-def _int_param(name: str, default: int, low: int, high: int) -> int:
-    raw = request.args.get(name)
-    if raw is None or raw == "":
-        return default
-    try:
-        value = int(raw)
-    except ValueError:
-        raise ApiError(400, "bad_parameter", f"'{name}' skal være et heltal (fik '{shown(raw)}').") from None
-    if not low <= value <= high:
-        raise ApiError(400, "bad_parameter", f"'{name}' skal ligge mellem {low} og {high}.")
-    return value
+_int_param = int_param  # the API's integer parameters are read the same way everywhere
 
 
 @bp.get("/professions")

@@ -6,7 +6,7 @@ from flask_babel import gettext
 
 from kb.catalogue import bp, entities, queries
 from kb.models.enums import TASK_CATEGORIES
-from kb.whomay.facts import load_task
+from kb.whomay.task_facts import load_task_fact
 from kb.whomay.service import BadContext, matrix_for, parse_context, takeover_for
 
 
@@ -29,7 +29,7 @@ def task(slug: str):
         context = parse_context(request.args)
     except BadContext as exc:
         abort(400, description=str(exc))
-    matrix = matrix_for(load_task(slug), context)
+    matrix = matrix_for(load_task_fact(slug), context)
     return render_template("catalogue/task.html", task=task, matrix=matrix, settings=queries.settings())
 
 

@@ -20,7 +20,7 @@ from kb.models.enums import TASK_CATEGORIES
 from kb.models.task import task_setting
 from kb.plans.service import ItemCheck, PlanSummary
 from kb.rules import Context, Result, TaskFact, Verdict
-from kb.whomay.facts import load_task
+from kb.whomay.task_facts import load_task_fact
 from kb.whomay.service import Matrix, matrix_for, takeover_for
 
 # Audit actions that change the published knowledge; their count and latest time stamp a document's version.
@@ -185,5 +185,5 @@ def task_sheet(slug: str, context: Context) -> TaskSheet | None:
     task = queries.task_by_slug(slug)
     if task is None or task.status != "published":
         return None
-    return TaskSheet(task=task, matrix=matrix_for(load_task(slug), context), setting=setting_by_slug(context.setting),
+    return TaskSheet(task=task, matrix=matrix_for(load_task_fact(slug), context), setting=setting_by_slug(context.setting),
                      stamp=knowledge_stamp(), drafts=open_drafts("task", slug))

@@ -16,7 +16,8 @@ from .facts import (
     RuleFact,
     TaskFact,
 )
-from .ranking import SHORTAGE_ORDER, rank, shiftable
+from .ranking import SHORTAGE_ORDER, explain, rank, shiftable
+from .shortlist import Shortlisted, shortlist, takers_for
 from .verdict import VERDICT_ORDER, MissingCompetence, ProvisionRef, Reason, Result, Verdict
 
 __all__ = [
@@ -32,11 +33,15 @@ __all__ = [
     "Result",
     "RuleFact",
     "SHORTAGE_ORDER",
+    "Shortlisted",
     "TaskFact",
     "VERDICT_ORDER",
     "Verdict",
+    "explain",
     "rank",
     "shiftable",
+    "shortlist",
+    "takers_for",
     "who_may",
     "who_may_one",
 ]

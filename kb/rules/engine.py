@@ -43,8 +43,9 @@ reasons are of kind ``organisational``.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from .facts import Context, Knowledge, ProfessionFact, ProvisionFact, RuleFact, TaskFact
+from .facts import Context, Knowledge, ProfessionFact, ProvisionFact, Requirement, RuleFact, TaskFact
 from .verdict import MissingCompetence, ProvisionRef, Reason, Result, Verdict
 
 __all__ = ["who_may", "who_may_one", "COND_DELEGATION_RAMME", "COND_DELEGATION_DUTIES", "COND_WRITTEN_INSTRUCTION"]
@@ -67,7 +68,8 @@ def who_may(task: TaskFact, professions: Iterable[ProfessionFact], context: Cont
     """One :class:`Result` per profession, in the order the professions are given."""
     context = context if context is not None else Context()
     knowledge = knowledge if knowledge is not None else Knowledge()
-    return [who_may_one(task, p, context, knowledge) for p in professions]
+    view = _TaskView.of(task, context)
+    return [_judge(view, p, context, knowledge) for p in professions]
 
 
 def who_may_one(task: TaskFact, profession: ProfessionFact, context: Context | None = None,
@@ -75,15 +77,41 @@ def who_may_one(task: TaskFact, profession: ProfessionFact, context: Context | N
     """The verdict for one profession; see the module docstring for the order of the steps."""
     context = context if context is not None else Context()
     knowledge = knowledge if knowledge is not None else Knowledge()
+    return _judge(_TaskView.of(task, context), profession, context, knowledge)
+
+
+@dataclass(frozen=True)
+class _TaskView:
+    """What step 1–2 find about a task in a context, the same for every profession (worked out once per task)."""
+
+    task: TaskFact
+    provisions: tuple[ProvisionFact, ...]  # in force, de-duplicated
+    rules: tuple[RuleFact, ...]  # in force, for this setting and complexity (any profession)
+    reserving: tuple[ProvisionFact, ...]
+    groups: tuple[str, ...]  # the reserved groups, sorted
+    never: tuple[ProvisionFact, ...]
+    requirements: tuple[Requirement, ...]  # those that apply at this complexity
+
+    @classmethod
+    def of(cls, task: TaskFact, context: Context) -> _TaskView:
+        on = context.on
+        provisions = tuple(_unique(p for p in task.provisions if p.in_force(on))) if task.provisions else ()
+        reserving = tuple(p for p in provisions if p.effect == "reserves" and p.reserved_to)
+        return cls(
+            task=task, provisions=provisions,
+            rules=tuple(r for r in task.rules if _rule_in_context(r, context)),
+            reserving=reserving, groups=tuple(sorted(frozenset().union(*(p.reserved_to for p in reserving)))),
+            never=tuple(p for p in provisions if p.effect == "never_delegable"),
+            requirements=tuple(q for q in task.requirements
+                               if q.complexity is None or q.complexity == context.complexity))
+
+
+def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowledge: Knowledge) -> Result:
     on = context.on
     pname = profession.name
-
-    provisions = _unique(p for p in task.provisions if p.in_force(on))
-    rules = [r for r in task.rules if _rule_applies(r, profession, context)]
-    reserving = [p for p in provisions if p.effect == "reserves" and p.reserved_to]
-    groups = sorted(frozenset().union(*(p.reserved_to for p in reserving)))
+    provisions, reserving, groups, never = view.provisions, view.reserving, view.groups, view.never
+    rules = [r for r in view.rules if profession.covers(r.profession)]
     member = any(profession.covers(g) for g in groups)
-    never = [p for p in provisions if p.effect == "never_delegable"]
     legal_allow = [r for r in rules if r.kind == "legal" and r.effect == "allow"]
 
     def blocked(reasons: list[Reason]) -> Result:
@@ -152,7 +180,7 @@ def who_may_one(task: TaskFact, profession: ProfessionFact, context: Context | N
             reasons.append(Reason(r.kind, _rule_text(r, pname, lifted), _ref(r.provision)))
 
     # 6. competence gap
-    missing, competence_reasons = _competence_gap(task, profession, context, knowledge)
+    missing, competence_reasons = _competence_gap(view.requirements, profession, knowledge)
     if missing:
         verdict = Verdict.INDEPENDENT_AFTER_TRAINING if verdict is Verdict.INDEPENDENT \
             else Verdict.DELEGATION_AFTER_TRAINING
@@ -162,14 +190,12 @@ def who_may_one(task: TaskFact, profession: ProfessionFact, context: Context | N
                   missing_competences=tuple(missing), reasons=tuple(_unique(reasons)), delegable_from=delegable_from)
 
 
-def _rule_applies(rule: RuleFact, profession: ProfessionFact, context: Context) -> bool:
+def _rule_in_context(rule: RuleFact, context: Context) -> bool:
     if rule.provision is not None and not rule.provision.in_force(context.on):
         return False
     if rule.setting is not None and rule.setting != context.setting:
         return False
-    if rule.complexity is not None and rule.complexity != context.complexity:
-        return False
-    return profession.covers(rule.profession)
+    return rule.complexity is None or rule.complexity == context.complexity
 
 
 def _rule_text(rule: RuleFact, pname: str, lifted: bool) -> str:
@@ -190,25 +216,19 @@ def _reservation_reason(p: ProvisionFact, knowledge: Knowledge, tail: str) -> Re
     return Reason(p.kind, f"Opgaven hører under forbeholdt virksomhed for {names}{tail}", _ref(p))
 
 
-def _competence_gap(task: TaskFact, profession: ProfessionFact, context: Context,
+def _competence_gap(requirements: Sequence[Requirement], profession: ProfessionFact,
                     knowledge: Knowledge) -> tuple[list[MissingCompetence], list[Reason]]:
-    relevant = [q for q in task.requirements
-                if (q.complexity is None or q.complexity == context.complexity)
-                and q.competence not in profession.competences]
+    held = profession.competences
+    relevant = [q for q in requirements if q.competence not in held]
+    if not relevant:
+        return [], []
     required = _unique(q.competence for q in relevant if q.level == "required")
     desirable = [c for c in _unique(q.competence for q in relevant if q.level == "desirable") if c not in required]
-    missing = [MissingCompetence(c, knowledge.competence_name(c), _offers(c, profession, knowledge))
+    missing = [MissingCompetence(c, knowledge.competence_name(c), knowledge.offers_for(c, profession))
                for c in required]
     reasons = [Reason("competence", f"Mangler kompetencen: {m.name}") for m in missing]
     reasons += [Reason("competence", f"Ønskelig kompetence: {knowledge.competence_name(c)}") for c in desirable]
     return missing, reasons
-
-
-def _offers(competence: str, profession: ProfessionFact, knowledge: Knowledge) -> tuple[tuple[str, str], ...]:
-    """Education offers giving ``competence``: those targeting the profession (or its parent) first, then by name."""
-    offers = [e for e in knowledge.educations if competence in e.competences]
-    offers.sort(key=lambda e: (not any(profession.covers(t) for t in e.target_professions), e.name, e.slug))
-    return tuple(_unique((e.slug, e.name) for e in offers))
 
 
 def _ref(p: ProvisionFact | None) -> ProvisionRef | None:

@@ -217,6 +217,23 @@ class Knowledge:
         _set(self, "profession_names", _frozen_mapping(self.profession_names))
         _set(self, "delegation_provisions", _frozen_mapping(self.delegation_provisions))
         _set(self, "educations", tuple(self.educations))
+        by_competence: dict[str, list[EducationFact]] = {}
+        for e in self.educations:
+            for c in e.competences:
+                by_competence.setdefault(c, []).append(e)
+        _set(self, "_offers_by_competence", {c: tuple(es) for c, es in by_competence.items()})
+        _set(self, "_offers_for", {})  # (competence, profession, parent) → ordered offers; Knowledge is immutable
+
+    def offers_for(self, competence: str, profession: ProfessionFact) -> tuple[tuple[str, str], ...]:
+        """(slug, name) of the education offers giving ``competence``: those targeting the profession (or its
+        parent) first, then by name and slug."""
+        key = (competence, profession.slug, profession.parent)
+        found = self._offers_for.get(key)
+        if found is None:
+            offers = sorted(self._offers_by_competence.get(competence, ()),
+                            key=lambda e: (not any(profession.covers(t) for t in e.target_professions), e.name, e.slug))
+            found = self._offers_for[key] = tuple(dict.fromkeys((e.slug, e.name) for e in offers))
+        return found
 
     def competence_name(self, slug: str) -> str:
         return self.competence_names.get(slug, slug)

@@ -17,9 +17,10 @@ from collections.abc import Iterable
 
 from .engine import who_may
 from .facts import Context, Knowledge, ProfessionFact, TaskFact
-from .verdict import Result, Verdict
+from .shortlist import Shortlisted, shortlist
+from .verdict import Result
 
-__all__ = ["rank", "shiftable", "SHORTAGE_ORDER"]
+__all__ = ["rank", "shiftable", "explain", "SHORTAGE_ORDER"]
 
 SHORTAGE_ORDER: dict[str, int] = {"none": 0, "unknown": 0, "low": 1, "moderate": 2, "high": 3}
 
@@ -38,11 +39,6 @@ def rank(results: Iterable[Result], professions: Iterable[ProfessionFact]) -> li
     return sorted(results, key=lambda r: _key(r, by_slug))
 
 
-def _related(holder: ProfessionFact, other: ProfessionFact) -> bool:
-    """The holder itself, a specialisation of it, or its parent."""
-    return other.slug == holder.slug or other.parent == holder.slug or other.slug == holder.parent
-
-
 def shiftable(holder: ProfessionFact, tasks: Iterable[TaskFact], professions: Iterable[ProfessionFact],
               context: Context | None = None, knowledge: Knowledge | None = None,
               limit_takers: int = 5) -> list[tuple[TaskFact, list[Result]]]:
@@ -50,23 +46,21 @@ def shiftable(holder: ProfessionFact, tasks: Iterable[TaskFact], professions: It
 
     Only tasks whose ``holders`` include the holder's slug; takers exclude the holder, its specialisations and its
     parent, and groups with a longer basic education than the holder (LEON: a task is moved down or sideways,
-    never up — moving nurses' tasks onto physicians relieves no one); ``not_allowed`` takers are left out; at most ``limit_takers`` takers per task, ranked with :func:`rank`.
-    Tasks come ordered by their best taker's verdict, then title, then slug.
+    never up — moving nurses' tasks onto physicians relieves no one); ``not_allowed`` takers are left out; at most
+    ``limit_takers`` takers per task, ranked with :func:`rank`. Tasks come ordered by their best taker's verdict,
+    then title, then slug. The takers are found by :func:`kb.rules.shortlist.shortlist`; only they get a full
+    explained result.
     """
-    if limit_takers < 1:
-        raise ValueError(f"limit_takers must be at least 1; got {limit_takers!r}")
     context = context if context is not None else Context()
     knowledge = knowledge if knowledge is not None else Knowledge()
     all_professions = list(professions)
-    takers = sorted((p for p in all_professions
-                     if not _related(holder, p) and p.education_level <= holder.education_level),
-                    key=lambda p: p.slug)
-    found: list[tuple[TaskFact, list[Result]]] = []
-    for task in tasks:
-        if holder.slug not in task.holders:
-            continue
-        results = [r for r in who_may(task, takers, context, knowledge) if r.verdict is not Verdict.NOT_ALLOWED]
-        if results:
-            found.append((task, rank(results, all_professions)[:limit_takers]))
-    found.sort(key=lambda item: (item[1][0].verdict.rank, item[0].title, item[0].slug))
-    return found
+    return explain(shortlist(holder, tasks, all_professions, context, knowledge, limit_takers),
+                   all_professions, context, knowledge)
+
+
+def explain(items: Iterable[Shortlisted], professions: Iterable[ProfessionFact], context: Context,
+            knowledge: Knowledge) -> list[tuple[TaskFact, list[Result]]]:
+    """The full engine results for shortlisted takers (for the tasks a page or an API response shows)."""
+    by_slug = {p.slug: p for p in professions}
+    return [(item.task, who_may(item.task, [by_slug[slug] for slug, _ in item.takers], context, knowledge))
+            for item in items]

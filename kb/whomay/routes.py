@@ -5,7 +5,8 @@ from flask import jsonify, request
 
 from kb.api import bp as api_bp
 from kb.api.errors import ApiError
-from kb.api.serializers import task_summary
+from kb.api.params import int_param
+from kb.api.routes import MAX_LIMIT
 from kb.rules import Result
 from kb.whomay.service import BadContext, matrix_by_slug, parse_context, shiftable_for
 
@@ -41,20 +42,17 @@ def who_may(slug: str):
 @api_bp.get("/professions/<slug>/shiftable")
 def shiftable(slug: str):
     context = _context()
-    try:
-        limit = int(request.args.get("takers", 5))
-    except ValueError:
-        raise ApiError(400, "bad_parameter", "'takers' skal være et heltal.") from None
-    if not 1 <= limit <= 50:
-        raise ApiError(400, "bad_parameter", "'takers' skal ligge mellem 1 og 50.")
-    items, catalogue = shiftable_for(slug, context, limit_takers=limit)
-    if items is None:
+    takers = int_param("takers", 5, 1, 50)
+    limit = int_param("limit", 50, 1, MAX_LIMIT)
+    offset = int_param("offset", 0, 0, 10**9)
+    found = shiftable_for(slug, context, limit_takers=takers)
+    if found is None:
         raise ApiError(404, "not_found", f"Ukendt faggruppe: '{slug}'.")
-    names = catalogue.knowledge.profession_name
+    names = found.catalogue.knowledge.profession_name
     return jsonify({
         "profession": slug,
         "context": _context_dict(context),
         "items": [{"task": {"slug": t.slug, "title": t.title, "category": t.category},
-                   "takers": [result_dict(r, names) for r in takers]} for t, takers in items],
-        "total": len(items),
+                   "takers": [result_dict(r, names) for r in results]} for t, results in found.page(offset, limit)],
+        "total": found.total, "limit": limit, "offset": offset,
     })

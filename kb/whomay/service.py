@@ -10,10 +10,10 @@ from flask_babel import gettext
 from kb import models as m
 from kb.extensions import db
 from kb.models.enums import COMPLEXITIES
-from kb.rules import Context, Result, TaskFact, Verdict, rank, shiftable, who_may, who_may_one
-from kb.whomay.facts import (
-    TASK_LOADS, Catalogue, load_catalogue, load_task, load_tasks_held_by, make_context, task_fact,
-)
+from kb.knowledge_state import cached
+from kb.rules import Context, Result, Shortlisted, TaskFact, Verdict, explain, rank, shortlist, who_may, who_may_one
+from kb.whomay.facts import Catalogue, load_catalogue, make_context, task_fact
+from kb.whomay.task_facts import load_task_fact, load_task_facts, load_task_facts_held_by
 
 
 class BadContext(ValueError):
@@ -65,27 +65,64 @@ class Matrix:
         return self.catalogue.display_name(slug)
 
 
-def matrix_for(task: m.Task, context: Context, catalogue: Catalogue | None = None) -> Matrix:
+def matrix_for(task: m.Task | TaskFact, context: Context, catalogue: Catalogue | None = None) -> Matrix:
     catalogue = catalogue or load_catalogue()
-    fact = task_fact(task)
+    fact = task if isinstance(task, TaskFact) else task_fact(task)
     results = rank(who_may(fact, catalogue.professions, context, catalogue.knowledge), catalogue.professions)
     return Matrix(task=fact, results=results, context=context, catalogue=catalogue)
 
 
 def matrix_by_slug(slug: str, context: Context) -> Matrix | None:
-    task = load_task(slug)
+    task = load_task_fact(slug)
     return None if task is None else matrix_for(task, context)
 
 
-def shiftable_for(profession_slug: str, context: Context, limit_takers: int = 5):
-    """Tasks the group holds that another group may take over, each with its best takers; None if unknown slug."""
+@dataclass(frozen=True)
+class Shiftable:
+    """The tasks a group holds that others may take over (flytbare opgaver), ranked; explained a page at a time."""
+
+    holder: str
+    shortlist: list[Shortlisted]
+    context: Context
+    catalogue: Catalogue
+
+    @property
+    def total(self) -> int:
+        return len(self.shortlist)
+
+    def page(self, offset: int = 0, limit: int | None = None) -> list[tuple[TaskFact, list[Result]]]:
+        """Tasks ``offset`` … ``offset + limit`` with their takers' full results (all when ``limit`` is None)."""
+        chosen = self.shortlist[offset:None if limit is None else offset + limit]
+        return explain(chosen, self.catalogue.professions, self.context, self.catalogue.knowledge)
+
+    def taker_counts(self) -> list[tuple[str, dict[Verdict, int]]]:
+        """Per taker, how many of all the tasks it is shortlisted for, by verdict; most tasks first, then name."""
+        counts: dict[str, dict[Verdict, int]] = {}
+        for item in self.shortlist:
+            for slug, verdict in item.takers:
+                per = counts.setdefault(slug, {})
+                per[verdict] = per.get(verdict, 0) + 1
+        name = self.catalogue.knowledge.profession_name
+        return sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), name(kv[0]), kv[0]))
+
+
+def shiftable_for(profession_slug: str, context: Context, limit_takers: int = 5) -> Shiftable | None:
+    """Tasks the group holds that another group may take over, each with its best takers; None if unknown slug.
+
+    The ranked shortlist is kept per process and knowledge version (kb.knowledge_state): building it reads every
+    task the group holds, which for nurses on a national catalogue is 16,000 tasks."""
     catalogue = load_catalogue()
     holder = catalogue.profession(profession_slug)
     if holder is None:
-        return None, catalogue
-    tasks = [task_fact(t) for t in load_tasks_held_by(profession_slug)]
-    items = shiftable(holder, tasks, catalogue.professions, context, catalogue.knowledge, limit_takers=limit_takers)
-    return items, catalogue
+        return None
+
+    def build() -> list[Shortlisted]:
+        return shortlist(holder, load_task_facts_held_by(profession_slug), catalogue.professions, context,
+                         catalogue.knowledge, limit_takers)
+
+    name = f"{profession_slug}|{context.setting}|{context.complexity}|{context.on.isoformat()}|{limit_takers}"
+    items = cached(db.session, name, build, family="whomay.shortlist", keep=4)
+    return Shiftable(holder=profession_slug, shortlist=items, context=context, catalogue=catalogue)
 
 
 def takeover_for(profession_slug: str, context: Context):
@@ -98,11 +135,8 @@ def takeover_for(profession_slug: str, context: Context):
     if profession is None:
         return None
     own = {profession.slug, profession.parent} - {None}
-    tasks = db.session.scalars(
-        sa.select(m.Task).where(m.Task.status == "published").options(*TASK_LOADS).order_by(m.Task.title)).all()
     groups: dict[Verdict, list[tuple[TaskFact, Result]]] = {v: [] for v in Verdict if v is not Verdict.NOT_ALLOWED}
-    for task in tasks:
-        fact = task_fact(task)
+    for fact in load_task_facts(sa.true()):
         if fact.holders & own:
             continue
         result = who_may_one(fact, profession, context, catalogue.knowledge)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 import sqlalchemy as sa
-from flask import abort, render_template, request
+from flask import abort, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 
@@ -15,6 +15,8 @@ from kb.i18n import english
 from kb.rules import Verdict
 from kb.whomay.service import BadContext, parse_context, shiftable_for
 from kb.workbench import bp
+
+PER_PAGE = 50  # tasks per page: nurses hold 16,000 on a national catalogue
 
 
 @bp.get("/flyt")
@@ -30,14 +32,26 @@ def move_away():
         context = parse_context(request.args)
     except BadContext as exc:
         abort(400, description=str(exc))
-    items, catalogue = shiftable_for(slug, context)
-    # taker → verdict → [(task, result)], takers ordered by how many tasks they could take
+    found = shiftable_for(slug, context)
+    try:
+        page = max(1, int(request.args.get("side", 1)))
+    except ValueError:
+        page = 1
+    pages = max(1, -(-found.total // PER_PAGE))
+    page = min(page, pages)
+    items = found.page((page - 1) * PER_PAGE, PER_PAGE)
+    catalogue = found.catalogue
+    # This page's tasks grouped as taker → verdict → [(task, result)], takers ordered by how many they could take
     by_taker: dict[str, dict[Verdict, list]] = defaultdict(lambda: defaultdict(list))
     for task, takers in items:
         for result in takers:
             by_taker[result.profession][result.verdict].append((task, result))
     ordered = sorted(by_taker.items(), key=lambda kv: (-sum(len(v) for v in kv[1].values()),
                                                        catalogue.knowledge.profession_name(kv[0])))
+
+    def link(side: int) -> str:
+        return url_for("workbench.move_away", **{**request.args.to_dict(), "side": side})
+
     plans = []
     if has_role(PLANNERS):
         plans = db.session.scalars(sa.select(m.ShiftPlan).where(m.ShiftPlan.owner_id == current_user.id)
@@ -48,6 +62,7 @@ def move_away():
     titles = {} if not english() else dict(db.session.execute(
         sa.select(m.Task.slug, m.Task.title_en).where(m.Task.title_en != "")).all())
     return render_template("workbench/move_away.html", professions=professions, holder=holder, items=items,
-                           by_taker=ordered, names=catalogue.display_name, plans=plans,
+                           by_taker=ordered, names=catalogue.display_name, plans=plans, total=found.total,
+                           taker_counts=found.taker_counts(), page=page, pages=pages, link=link,
                            can_plan=has_role(PLANNERS), held=held, Verdict=Verdict,
                            catalogue=catalogue, titles=titles)

@@ -145,3 +145,25 @@ def test_shiftable_uses_a_fixed_number_of_queries(app, count_queries):
         with count_queries() as after:
             shiftable_for("sygeplejerske", context)
         assert after() == before()
+
+
+def test_column_task_facts_equal_the_orm_adapter_for_every_seed_task(app):
+    """The column loader (task pages, who-may, shiftable) and the ORM adapter give the engine the same facts."""
+    from kb.whomay.facts import load_task, load_tasks_held_by, task_fact
+    from kb.whomay.task_facts import load_task_fact, load_task_facts, load_task_facts_held_by
+
+    with app.app_context():
+        slugs = db.session.scalars(sa.select(m.Task.slug).where(m.Task.status == "published")).all()
+        bulk = {f.slug: f for f in load_task_facts(sa.true())}
+        assert len(slugs) >= 150 and set(bulk) == set(slugs)
+        with_rules = with_requirements = 0
+        for slug in slugs:
+            expected = task_fact(load_task(slug))
+            assert load_task_fact(slug) == expected == bulk[slug], slug
+            with_rules += bool(expected.rules)
+            with_requirements += bool(expected.requirements)
+        assert with_rules > 5 and with_requirements > 50  # the comparison covered every collection
+        held = [task_fact(t) for t in load_tasks_held_by("sygeplejerske")]
+        assert [f.slug for f in load_task_facts_held_by("sygeplejerske")] == [f.slug for f in held]
+        assert load_task_facts_held_by("sygeplejerske") == held
+        assert load_task_fact("findes-ikke") is None

@@ -1,0 +1,110 @@
+"""Task facts for the engine straight from columns: one task for a who-may answer, or thousands for "shiftable".
+
+Why not the ORM adapter (:func:`kb.whomay.facts.task_fact`): building Task objects with nine eager-loaded
+collections cost ~7 ms for one task and ~9 s for the 16,000 tasks nurses hold in the national-size benchmark
+(docs/benchmark.md). Here each collection is one query returning ids, resolved through small look-up tables (every
+provision, profession, competence and setting) that are cached per knowledge version. Orders match the ORM
+relationships (provisions and rules by slug, requirements by id), so the engine's reasons come out the same.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from kb import models as m
+from kb.extensions import db
+from kb.knowledge_state import cached
+from kb.models.law import provision_reserved_to
+from kb.models.task import task_holder, task_provision
+from kb.rules import ProvisionFact, Requirement, RuleFact, TaskFact
+
+
+@dataclass(frozen=True)
+class _Lookups:
+    provisions: dict[int, ProvisionFact]
+    professions: dict[int, str]
+    competences: dict[int, str]
+    settings: dict[int, str]
+
+
+def _build_lookups() -> _Lookups:
+    s = db.session
+    professions = dict(s.execute(sa.select(m.Profession.id, m.Profession.slug)).all())
+    reserved: dict[int, set[str]] = {}
+    for provision_id, profession_id in s.execute(sa.select(provision_reserved_to.c.provision_id,
+                                                           provision_reserved_to.c.profession_id)):
+        reserved.setdefault(provision_id, set()).add(professions[profession_id])
+    rows = s.execute(sa.select(m.Provision.id, m.Provision.slug, m.LegalAct.short_name, m.Provision.reference,
+                               m.Provision.title, m.Provision.url, m.Provision.effect, m.Provision.kind,
+                               m.Provision.valid_from, m.Provision.valid_to, m.Provision.verified)
+                     .join(m.LegalAct, m.LegalAct.id == m.Provision.act_id)).all()
+    provisions = {r.id: ProvisionFact(slug=r.slug, act=r.short_name, ref=r.reference, title=r.title, url=r.url,
+                                      effect=r.effect, reserved_to=frozenset(reserved.get(r.id, ())), kind=r.kind,
+                                      valid_from=r.valid_from, valid_to=r.valid_to, verified=r.verified)
+                  for r in rows}
+    return _Lookups(provisions=provisions, professions=professions,
+                    competences=dict(s.execute(sa.select(m.Competence.id, m.Competence.slug)).all()),
+                    settings=dict(s.execute(sa.select(m.Setting.id, m.Setting.slug)).all()))
+
+
+def _lookups() -> _Lookups:
+    return cached(db.session, "whomay.lookups", _build_lookups)
+
+
+def load_task_facts(where: sa.ColumnElement[bool], order_by=(m.Task.title, m.Task.slug)) -> list[TaskFact]:
+    """Published tasks matching ``where`` (a condition on ``task``), as engine facts, in ``order_by``."""
+    s = db.session
+    look = _lookups()
+    chosen = sa.select(m.Task.id).where(m.Task.status == "published", where).subquery()
+
+    def per_task(*columns, table, order=()):
+        """(task_id, *columns) rows of ``table`` for the chosen tasks; joined, not IN (...): thousands of ids."""
+        stmt = sa.select(table.c.task_id, *columns).join(chosen, chosen.c.id == table.c.task_id)
+        return s.execute(stmt.order_by(*order)).all() if order else s.execute(stmt).all()
+
+    holders: dict[int, set[str]] = {}
+    for task_id, profession_id in per_task(task_holder.c.profession_id, table=task_holder):
+        holders.setdefault(task_id, set()).add(look.professions[profession_id])
+    provisions: dict[int, list[ProvisionFact]] = {}
+    for task_id, provision_id in per_task(task_provision.c.provision_id, table=task_provision):
+        provisions.setdefault(task_id, []).append(look.provisions[provision_id])
+    requirements: dict[int, list[Requirement]] = {}
+    req = m.TaskRequirement.__table__
+    for task_id, competence_id, level, complexity in per_task(req.c.competence_id, req.c.level, req.c.complexity,
+                                                               table=req, order=(req.c.id,)):
+        requirements.setdefault(task_id, []).append(Requirement(look.competences[competence_id], level, complexity))
+    rules: dict[int, list[RuleFact]] = {}
+    rule = m.Rule.__table__
+    for r in per_task(rule.c.slug, rule.c.profession_id, rule.c.effect, rule.c.kind, rule.c.provision_id,
+                      rule.c.setting_id, rule.c.complexity, rule.c.conditions, rule.c.note,
+                      table=rule, order=(rule.c.slug,)):
+        rules.setdefault(r.task_id, []).append(RuleFact(
+            slug=r.slug, profession=look.professions[r.profession_id], effect=r.effect, kind=r.kind,
+            provision=look.provisions[r.provision_id] if r.provision_id is not None else None,
+            setting=look.settings[r.setting_id] if r.setting_id is not None else None, complexity=r.complexity,
+            conditions=tuple(r.conditions or ()), note=r.note or ""))
+    tasks = s.execute(sa.select(m.Task.id, m.Task.slug, m.Task.title, m.Task.category)
+                      .join(chosen, chosen.c.id == m.Task.id).order_by(*order_by)).all()
+    return [TaskFact(slug=t.slug, title=t.title, category=t.category,
+                     provisions=tuple(sorted(provisions[t.id], key=_slug)) if t.id in provisions else (),
+                     requirements=tuple(requirements.get(t.id, ())), rules=tuple(rules.get(t.id, ())),
+                     holders=frozenset(holders.get(t.id, ())))
+            for t in tasks]
+
+
+def _slug(fact: ProvisionFact) -> str:
+    return fact.slug
+
+
+def load_task_fact(slug: str) -> TaskFact | None:
+    """One published task's facts, or None."""
+    found = load_task_facts(m.Task.slug == slug)
+    return found[0] if found else None
+
+
+def load_task_facts_held_by(profession_slug: str) -> list[TaskFact]:
+    """The published tasks a profession typically holds (opgaver faggruppen løser i dag), by title."""
+    held = sa.select(task_holder.c.task_id).join(m.Profession, m.Profession.id == task_holder.c.profession_id) \
+        .where(m.Profession.slug == profession_slug)
+    return load_task_facts(m.Task.id.in_(held))
