@@ -50,6 +50,9 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
         # A signed-in session ends after this long without a request (Flask refreshes the cookie on each request).
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(os.environ.get("KB_SESSION_MINUTES", "480"))),
         "KB_PAGE_SIZE": 50,
+        # Rendered task articles kept per process while knowledge is unchanged (kb/knowledge_state.py); 0 turns
+        # the cache off (the benchmark measures the task page both ways).
+        "KB_PAGE_CACHE": os.environ.get("KB_PAGE_CACHE", "1") != "0",
         # Accounts: reading is open unless KB_READ_REQUIRES_LOGIN=1; login attempts are rate-limited per IP and
         # per username (Flask-Limiter; memory storage per process unless a shared store is configured).
         "KB_READ_REQUIRES_LOGIN": os.environ.get("KB_READ_REQUIRES_LOGIN", "0") == "1",

@@ -22,9 +22,16 @@ log = logging.getLogger(__name__)
 
 
 def current_language() -> str:
-    """'da' or 'en': the language of this request ('da' outside a request)."""
-    locale = get_locale() if has_request_context() else None
-    return locale.language if locale is not None else "da"
+    """'da' or 'en': the language of this request ('da' outside a request). Kept on the request: pages ask once per
+    name shown (a who-may matrix shows 100), and each flask_babel look-up walks its context anew."""
+    if not has_request_context():
+        return "da"
+    language = getattr(request, "_kb_language", None)
+    if language is None:
+        locale = get_locale()
+        language = locale.language if locale is not None else "da"
+        request._kb_language = language
+    return language
 
 
 def english() -> bool:

@@ -38,8 +38,8 @@ NOT_KNOWLEDGE = frozenset({"user", "shift_plan", "shift_plan_item", "revision", 
                            "search_document", "knowledge_state"})
 
 _lock = threading.Lock()
-# (database URL, cache name) → (token, value), least recently used first
-_entries: OrderedDict[tuple[str, str], tuple[str, Any]] = OrderedDict()
+# family → (database URL, name) → (token, value), least recently used first
+_families: dict[str, OrderedDict[tuple[str, str], tuple[str, Any]]] = {}
 
 
 def _is_knowledge(obj: object) -> bool:
@@ -88,33 +88,31 @@ def current_token(session: Session) -> str | None:
     return session.scalar(sa.select(KnowledgeState.token).where(KnowledgeState.id == SINGLETON_ID))
 
 
-def cached(session: Session, name: str, build: Callable[[], T], family: str | None = None, keep: int = 4) -> T:
+def cached(session: Session, name: str, build: Callable[[], T], family: str = "", keep: int = 8) -> T:
     """``build()``'s value, reused in this process while the knowledge token is unchanged.
 
-    Names sharing a ``family`` (e.g. one shortlist per profession and context) keep only the ``keep`` most recently
-    used entries, so a family of large values cannot grow without bound."""
+    Entries of one ``family`` (e.g. one shortlist per profession and context) are kept for the ``keep`` most recently
+    used names, so a family of large values cannot grow without bound."""
     token = current_token(session)
     if token is None:
         return build()
-    url = session.get_bind().url.render_as_string(hide_password=True)
-    key = (url, f"{family}:{name}" if family else name)
+    key = (session.get_bind().url.render_as_string(hide_password=True), name)
     with _lock:
-        hit = _entries.get(key)
+        entries = _families.setdefault(family, OrderedDict())
+        hit = entries.get(key)
         if hit is not None and hit[0] == token:
-            _entries.move_to_end(key)
+            entries.move_to_end(key)
             return hit[1]
     value = build()
     with _lock:
-        _entries[key] = (token, value)
-        _entries.move_to_end(key)
-        if family:
-            same = [k for k in _entries if k[1].startswith(f"{family}:")]
-            for old in same[:-keep]:
-                del _entries[old]
+        entries[key] = (token, value)
+        entries.move_to_end(key)
+        while len(entries) > keep:
+            entries.popitem(last=False)
     return value
 
 
 def clear() -> None:
     """Forget every cache entry of this process (tests that compare cold and warm paths)."""
     with _lock:
-        _entries.clear()
+        _families.clear()

@@ -94,6 +94,13 @@ def task_by_slug(slug: str) -> Task | None:
     return db.session.scalar(stmt)
 
 
+def task_rules(slug: str) -> list[Rule]:
+    """A task's rules with profession and setting (the editors' links on its page), by slug."""
+    return list(db.session.scalars(
+        sa.select(Rule).join(Task, Task.id == Rule.task_id).where(Task.slug == slug)
+        .options(selectinload(Rule.profession), selectinload(Rule.setting)).order_by(Rule.slug)).all())
+
+
 def profession_list() -> list[Profession]:
     return list(db.session.scalars(
         sa.select(Profession).options(selectinload(Profession.parent)).order_by(Profession.name)).all())

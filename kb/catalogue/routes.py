@@ -1,13 +1,23 @@
 """Routes for the catalogue pages."""
 from __future__ import annotations
 
-from flask import abort, render_template, request
+from dataclasses import dataclass
+
+from flask import abort, current_app, render_template, request
 from flask_babel import gettext
+from markupsafe import Markup
 
 from kb.catalogue import bp, entities, queries
+from kb.extensions import db
+from kb.auth.roles import EDITORS, has_role
+from kb.i18n import current_language, localized
+from kb.knowledge_state import cached
 from kb.models.enums import TASK_CATEGORIES
 from kb.whomay.task_facts import load_task_fact
 from kb.whomay.service import BadContext, matrix_for, parse_context, takeover_for
+
+ARTICLES_KEPT = 256  # rendered task articles per process (≤ ~150 kB each on a national catalogue)
+ARTICLE_MARK = "<!--record-links-->"
 
 
 @bp.get("/")
@@ -22,15 +32,45 @@ def home():
 
 @bp.get("/tasks/<slug>")
 def task(slug: str):
-    task = queries.task_by_slug(slug)
-    if task is None or task.status != "published":
-        abort(404, description=gettext("Opgaven findes ikke."))
     try:
         context = parse_context(request.args)
     except BadContext as exc:
         abort(400, description=str(exc))
-    matrix = matrix_for(load_task_fact(slug), context)
-    return render_template("catalogue/task.html", task=task, matrix=matrix, settings=queries.settings())
+    article = _task_article(slug, context, request.args.get("date"))
+    if article is None:
+        abort(404, description=gettext("Opgaven findes ikke."))
+    edit_rules = queries.task_rules(slug) if has_role(EDITORS) else []
+    return render_template("catalogue/task.html", article=article, edit_rules=edit_rules)
+
+
+@dataclass(frozen=True)
+class TaskArticle:
+    slug: str
+    title: str  # in the page's language
+    head: Markup  # category and heading
+    body: Markup  # everything after the editors' links: facts, who-may, requirements, rules, evidence, sources
+
+
+def _task_article(slug: str, context, raw_date: str | None) -> TaskArticle | None:
+    """The task page's article, rendered once per task, context, language and knowledge version in each process.
+
+    It is the same for every user (the editors' links are added outside it) and was nearly all of the page's time
+    on a national catalogue: the who-may section alone is 100 professions with conditions and cited reasons, ~140 kB
+    of HTML, and the task with its collections is a dozen queries (docs/benchmark.md)."""
+    def render() -> TaskArticle | None:
+        task = queries.task_by_slug(slug)
+        if task is None or task.status != "published":
+            return None
+        matrix = matrix_for(load_task_fact(slug), context)
+        html = render_template("catalogue/_task_article.html", task=task, matrix=matrix, context=context,
+                               settings=queries.settings(), print_view=False)
+        head, _, body = html.partition(ARTICLE_MARK)
+        return TaskArticle(slug=slug, title=localized(task, "title"), head=Markup(head), body=Markup(body))
+
+    if not current_app.config["KB_PAGE_CACHE"]:
+        return render()
+    name = f"{slug}|{context.setting}|{context.complexity}|{context.on.isoformat()}|{raw_date}|{current_language()}"
+    return cached(db.session, name, render, family="catalogue.task_article", keep=ARTICLES_KEPT)
 
 
 @bp.get("/professions/")

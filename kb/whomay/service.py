@@ -121,7 +121,7 @@ def shiftable_for(profession_slug: str, context: Context, limit_takers: int = 5)
                          catalogue.knowledge, limit_takers)
 
     name = f"{profession_slug}|{context.setting}|{context.complexity}|{context.on.isoformat()}|{limit_takers}"
-    items = cached(db.session, name, build, family="whomay.shortlist", keep=4)
+    items = cached(db.session, name, build, family="whomay.shortlist", keep=4)  # ~20 MB each for nurses
     return Shiftable(holder=profession_slug, shortlist=items, context=context, catalogue=catalogue)
 
 
