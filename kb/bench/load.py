@@ -58,10 +58,10 @@ def _wait_until_up(base: str, probe: str, process: subprocess.Popen, timeout: fl
 
 
 @contextmanager
-def gunicorn(app_spec: str, database_url: str | None, probe: str):
+def gunicorn(app_spec: str, database_url: str | None, probe: str, extra_env: dict[str, str] | None = None):
     """Serve `app_spec` with 2 workers on a free loopback port; yields the base URL; stops the server after."""
     port = _free_port()
-    env = {**os.environ, "KB_RATELIMIT_STORAGE_URI": "memory://"}
+    env = {**os.environ, "KB_RATELIMIT_STORAGE_URI": "memory://", **(extra_env or {})}
     if database_url:
         env["KB_DATABASE_URL"] = database_url
     binary = Path(sys.executable).with_name("gunicorn")
@@ -103,8 +103,9 @@ def run_wrk(base: str, paths: list[str], duration: int) -> LoadFigures:
                        requests=data["requests"])
 
 
-def measure(app_spec: str, database_url: str | None, paths: list[str], duration: int) -> LoadFigures:
-    with gunicorn(app_spec, database_url, paths[0]) as base:
+def measure(app_spec: str, database_url: str | None, paths: list[str], duration: int,
+            extra_env: dict[str, str] | None = None) -> LoadFigures:
+    with gunicorn(app_spec, database_url, paths[0], extra_env) as base:
         return run_wrk(base, paths, duration)
 
 

@@ -104,9 +104,11 @@ def _in_process(result: report.BackendResult, url: str, plan: Plan, say) -> tupl
                             f"{who.verdicts_per_task} verdicts.")
         say("  flytbare opgaver for den største faggruppe …")
         shift = measure.shiftable_figures(session, plan.shiftable_runs)
-        result.add(report.FIGURES[9], shift.timing.p50, " ms", stats.SHIFTABLE_MS, decimals=0)
+        result.add(report.FIGURES[9], shift.first.p50, " ms", stats.SHIFTABLE_MS, decimals=0)
+        result.add(report.FIGURES[10], shift.page.p95, " ms", stats.SHIFTABLE_MS, decimals=1)
         result.lines.append(f"Shiftable: {shift.profession} holds {_n(shift.held)} published tasks, "
-                            f"{_n(shift.shiftable)} of them shiftable ({shift.timing.n} run(s), median).")
+                            f"{_n(shift.shiftable)} of them shiftable; first call {shift.first.n} run(s), median; "
+                            f"pages: {shift.page.n} pages of 50 (offsets 0–{50 * (shift.page.n - 1)}).")
         return slugs, queries
 
     return measure.in_app(app, work)
@@ -114,7 +116,7 @@ def _in_process(result: report.BackendResult, url: str, plan: Plan, say) -> tupl
 
 def _under_load(result: report.BackendResult, url: str, slugs: list[str], queries: list[str], plan: Plan,
                 say) -> None:
-    labels = report.FIGURES[10:18]
+    labels = report.FIGURES[11:21]
     reason = None
     if not plan.load:
         reason = "skipped (--skip-load)"
@@ -125,35 +127,44 @@ def _under_load(result: report.BackendResult, url: str, slugs: list[str], querie
             result.add(label, reason)
         return
     figures = {}
-    for name, spec, db_url, paths in (
-            ("task", load.KB_APP, url, [f"/tasks/{s}" for s in slugs]),
-            ("search", load.KB_APP, url, [f"/search?q={quote(q)}" for q in queries]),
-            ("hello", load.HELLO_APP, None, ["/"])):
+    task_paths = [f"/tasks/{s}" for s in slugs]
+    for name, spec, db_url, paths, env in (
+            ("task", load.KB_APP, url, task_paths, None),
+            ("task, page cache off", load.KB_APP, url, task_paths, {"KB_PAGE_CACHE": "0"}),
+            ("search", load.KB_APP, url, [f"/search?q={quote(q)}" for q in queries], None),
+            ("hello", load.HELLO_APP, None, ["/"], None)):
         say(f"  belastning: {name} i {plan.duration} s …")
-        figures[name] = load.measure(spec, db_url, paths, plan.duration)
-    for name, (rate_label, p95_label) in (("task", labels[0:2]), ("search", labels[2:4]), ("hello", labels[4:6])):
-        f = figures[name]
-        result.add(rate_label, f.requests_per_s, " req/s")
-        result.add(p95_label, f.p95_ms, " ms")
+        figures[name] = load.measure(spec, db_url, paths, plan.duration, env)
+    hello = figures["hello"].requests_per_s
+    (task_rate, task_p95, search_rate, search_p95, hello_rate, hello_p95, task_share, uncached_rate,
+     uncached_share, search_share) = labels
+    for name, rate_label, p95_label in (("task", task_rate, task_p95), ("search", search_rate, search_p95),
+                                        ("hello", hello_rate, hello_p95)):
+        result.add(rate_label, figures[name].requests_per_s, " req/s")
+        result.add(p95_label, figures[name].p95_ms, " ms")
+    result.add(task_share, stats.ratio(figures["task"].requests_per_s, hello), "", stats.TASK_PAGE_SHARE, decimals=3)
+    result.add(uncached_rate, figures["task, page cache off"].requests_per_s, " req/s")
+    result.add(uncached_share, stats.ratio(figures["task, page cache off"].requests_per_s, hello), "",
+               stats.TASK_PAGE_SHARE, decimals=3)
+    result.add(search_share, stats.ratio(figures["search"].requests_per_s, hello), "", decimals=3)
+    for name, f in figures.items():
         if f.errors:
             result.lines.append(f"{name}: {f.errors} of {f.requests} requests failed under load.")
-    hello = figures["hello"].requests_per_s
-    result.add(labels[6], stats.ratio(figures["task"].requests_per_s, hello), "", stats.TASK_PAGE_SHARE, decimals=3)
-    result.add(labels[7], stats.ratio(figures["search"].requests_per_s, hello), "", decimals=3)
     result.lines.append(f"Load: gunicorn as `make run` (kb/gunicorn_conf.py, 2 workers), wrk 1 thread × "
                         f"{load.CONNECTIONS} connections, {load.WARM_UP_S} s warm-up + {plan.duration} s per target, "
-                        "loopback.")
+                        f"loopback; task pages cycle through {len(slugs)} tasks, so after the warm-up the page cache "
+                        "holds them all (the cache-off row is every request rendered).")
 
 
 def _pdf(result: report.BackendResult, seed_url: str, say) -> None:
     say("  PDF (funktionsbeskrivelse) i en underproces …")
     figures = pdf.measure_in_child(seed_url, PDF_PROFESSION)
     if "error" in figures:
-        result.add(report.FIGURES[18], f"failed: {figures['error']}")
-        result.add(report.FIGURES[19], "—")
+        result.add(report.FIGURES[21], f"failed: {figures['error']}")
+        result.add(report.FIGURES[22], "—")
         return
-    result.add(report.FIGURES[18], figures["seconds"], " s", stats.PDF_SECONDS, decimals=2)
-    result.add(report.FIGURES[19], figures["peak_rss_mb"], " MB", stats.PDF_MB, decimals=0)
+    result.add(report.FIGURES[21], figures["seconds"], " s", stats.PDF_SECONDS, decimals=2)
+    result.add(report.FIGURES[22], figures["peak_rss_mb"], " MB", stats.PDF_MB, decimals=0)
     result.lines.append(
         f"PDF: {PDF_PROFESSION}'s role description on a seed-only {sa.make_url(seed_url).get_backend_name()} "
         f"database (on the national catalogue it would run to thousands of pages): {figures['pages']} "

@@ -30,6 +30,9 @@ class SearchDocument(Base):
     __table_args__ = (
         one_of("kind", SEARCH_KINDS, "kind"),
         sa.UniqueConstraint("kind", "ref_id", name="uq_search_document_kind_ref_id"),
+        # What a full-text hit needs from its document, narrow: SQLite looks every hit up through this index
+        # instead of the wide table row (kb/search/backend.py; migration 3c5e7a9b1d20).
+        sa.Index("ix_search_document_hit", "id", "kind", "ref_id", "slug", "category"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     kind: Mapped[str] = mapped_column(sa.String(20))

@@ -42,6 +42,7 @@ class Task(SlugMixin, VersionedMixin, Base):
     __table_args__ = (
         one_of("category", TASK_CATEGORIES, "category"),
         one_of("status", TASK_STATUSES, "status"),
+        sa.Index("ix_task_id_status", "id", "status"),  # search: "is this hit published?" without the wide row
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     title: Mapped[str] = mapped_column(sa.String(300))

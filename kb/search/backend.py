@@ -53,10 +53,12 @@ def _ts_quote(stem: str) -> str:
     return "'" + stem.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
-def _where(f: Filters) -> tuple[list[str], dict]:
+def _where(f: Filters, sqlite: bool = False) -> tuple[list[str], dict]:
     clauses, params = ["d.kind = :kind"], {"kind": f.kind}
     if f.kind == "task":
-        clauses.append("EXISTS (SELECT 1 FROM task t WHERE t.id = d.ref_id AND t.status = 'published')")
+        # SQLite: the status from the narrow (id, status) index, not the wide task row, for each of thousands of hits
+        task = "task t INDEXED BY ix_task_id_status" if sqlite else "task t"
+        clauses.append(f"EXISTS (SELECT 1 FROM {task} WHERE t.id = d.ref_id AND t.status = 'published')")
         if f.category:
             clauses.append("d.category = :category")
             params["category"] = f.category
@@ -76,8 +78,9 @@ def match(session: Session, query: Query, filters: Filters, limit: int | None = 
     """(ref_id, score) best first, and the number of matches. Ties go by slug so both engines agree."""
     if not query:
         return [], 0
-    clauses, params = _where(filters)
-    if session.get_bind().dialect.name == "postgresql":
+    postgresql = session.get_bind().dialect.name == "postgresql"
+    clauses, params = _where(filters, sqlite=not postgresql)
+    if postgresql:
         params["q"] = query.render(_ts_quote, "&", "|", any_group)
         source = "search_document d"
         clauses.insert(0, f"{PG_VECTOR} @@ to_tsquery('simple', :q)")
@@ -89,14 +92,20 @@ def match(session: Session, query: Query, filters: Filters, limit: int | None = 
         # CROSS JOIN fixes SQLite's join order: the MATCH drives and each hit looks up its document by rowid.
         # With a plain JOIN and no ANALYZE statistics, SQLite scanned search_document by kind and ran the MATCH once
         # per row (seconds on a 50,000-task catalogue; docs/benchmark.md).
-        source = f"{FTS_TABLE} CROSS JOIN search_document d ON d.id = {FTS_TABLE}.rowid"
+        # INDEXED BY: each hit reads kind/ref_id/slug/category from a narrow covering index, not the wide row with
+        # its token columns (a common word's 8,000 hits: 43 → 32 ms; docs/benchmark.md).
+        source = f"{FTS_TABLE} CROSS JOIN search_document d INDEXED BY ix_search_document_hit ON d.id = {FTS_TABLE}.rowid"
         clauses.insert(0, f"{FTS_TABLE} MATCH :q")
         score = f"bm25({FTS_TABLE}, {', '.join(map(str, BM25_WEIGHTS))})"
         order = "score ASC"
     where = " AND ".join(clauses)
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
-    rows = [(r[0], float(r[1])) for r in session.execute(sa.text(
-        f"SELECT d.ref_id, {score} AS score FROM {source} WHERE {where} ORDER BY {order}, d.slug{page}"), params)]
+    result = session.execute(sa.text(
+        f"SELECT d.ref_id, {score} AS score FROM {source} WHERE {where} ORDER BY {order}, d.slug{page}"), params)
+    # Plain tuples from the driver: SQLAlchemy's per-row processing cost as much as the query itself for a common
+    # word's 8,000 hits (docs/benchmark.md); two numeric columns need none of it.
+    rows = result.cursor.fetchall()
+    result.close()
     # The full-text match is the expensive part: count separately only when the page does not already tell
     # (all rows fetched, or a last page that is not empty).
     if limit is None:

@@ -161,9 +161,9 @@ def test_quick_run_reports_every_figure(bench_url, tmp_path):
     rows = {line.split(" | ")[0].lstrip("| "): line for line in markdown.splitlines() if line.startswith("| ")}
     for figure in report.FIGURES:
         assert figure in rows, figure
-    for figure in report.FIGURES[:10] + report.FIGURES[18:]:
+    for figure in report.FIGURES[:11] + report.FIGURES[21:]:
         value = rows[figure].split(" | ")[1]
         assert value[0].isdigit(), (figure, value)  # measured, not skipped
-    for figure in report.FIGURES[10:18]:
+    for figure in report.FIGURES[11:21]:
         assert "skipped" in rows[figure]
     assert "| load average at start (1, 5, 15 min) |" in markdown and report.NOTES_BEGIN in markdown
