@@ -33,6 +33,7 @@ from kb.models.knowledge import SINGLETON_ID, KnowledgeState
 T = TypeVar("T")
 
 _CHANGED = "kb_knowledge_changed"
+_TOKEN = "kb_knowledge_token"
 # Tables whose rows are not published knowledge: writing them leaves the caches valid.
 NOT_KNOWLEDGE = frozenset({"user", "shift_plan", "shift_plan_item", "revision", "audit_event", "import_job",
                            "search_document", "knowledge_state"})
@@ -80,12 +81,21 @@ def _forget_on_rollback(session: Session) -> None:
     session.info.pop(_CHANGED, None)
 
 
+@sa.event.listens_for(Session, "after_transaction_end")
+def _forget_token(session: Session, _transaction) -> None:
+    session.info.pop(_TOKEN, None)  # read again in the next transaction: another server may have changed it
+
+
 def current_token(session: Session) -> str | None:
     """The committed knowledge version, or None when this session has uncommitted knowledge changes: then nothing
     may be cached."""
     if session.info.get(_CHANGED):
         return None
-    return session.scalar(sa.select(KnowledgeState.token).where(KnowledgeState.id == SINGLETON_ID))
+    token = session.info.get(_TOKEN)
+    if token is None:  # once per transaction (a request): the catalogue, look-ups and page caches all ask
+        token = session.scalar(sa.select(KnowledgeState.token).where(KnowledgeState.id == SINGLETON_ID))
+        session.info[_TOKEN] = token
+    return token
 
 
 def cached(session: Session, name: str, build: Callable[[], T], family: str = "", keep: int = 8) -> T:

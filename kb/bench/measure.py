@@ -77,6 +77,7 @@ class WhoMayFigures:
 
 
 def who_may_figures(slugs: list[str]) -> WhoMayFigures:
+    from kb.extensions import db
     from kb.whomay.facts import load_catalogue, make_context
     from kb.whomay.service import matrix_by_slug, matrix_for
     from kb.whomay.task_facts import load_task_fact
@@ -84,7 +85,12 @@ def who_may_figures(slugs: list[str]) -> WhoMayFigures:
     context = make_context()
     catalogue = load_catalogue()  # once per process and knowledge version, as in the app servers
     results: list[int] = []
-    route = timed([lambda s=s: results.append(len(matrix_by_slug(s, context).results)) for s in slugs])
+
+    def as_request(slug: str) -> None:
+        db.session.remove()  # a fresh session, as each request has: the knowledge token is read anew
+        results.append(len(matrix_by_slug(slug, context).results))
+
+    route = timed([lambda s=s: as_request(s) for s in slugs])
     tasks = [load_task_fact(s) for s in slugs]
     engine = timed([lambda t=t: matrix_for(t, context, catalogue) for t in tasks])
     return WhoMayFigures(route=route, engine=engine, professions=len(catalogue.professions),
@@ -112,6 +118,7 @@ class ShiftableFigures:
 
 def shiftable_figures(session: Session, runs: int) -> ShiftableFigures:
     from kb import knowledge_state
+    from kb.extensions import db
     from kb.whomay.facts import make_context
     from kb.whomay.service import shiftable_for
 
@@ -125,7 +132,11 @@ def shiftable_figures(session: Session, runs: int) -> ShiftableFigures:
         found.page(0, 50)
 
     first = timed([first_call for _ in range(runs)])
-    page = timed([lambda o=o: shiftable_for(slug, make_context()).page(o, 50) for o in range(0, 50 * 20, 50)])
+    def page_request(offset: int) -> None:
+        db.session.remove()  # a fresh session per request, as in the app
+        shiftable_for(slug, make_context()).page(offset, 50)
+
+    page = timed([lambda o=o: page_request(o) for o in range(0, 50 * 20, 50)])
     return ShiftableFigures(first=first, page=page, profession=slug, held=held, shiftable=sizes[0])
 
 
