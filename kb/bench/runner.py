@@ -151,9 +151,11 @@ def _under_load(result: report.BackendResult, url: str, slugs: list[str], querie
         if f.errors:
             result.lines.append(f"{name}: {f.errors} of {f.requests} requests failed under load.")
     result.lines.append(f"Load: gunicorn as `make run` (kb/gunicorn_conf.py, 2 workers), wrk 1 thread × "
-                        f"{load.CONNECTIONS} connections, {load.WARM_UP_S} s warm-up + {plan.duration} s per target, "
-                        f"loopback; task pages cycle through {len(slugs)} tasks, so after the warm-up the page cache "
-                        "holds them all (the cache-off row is every request rendered).")
+                        f"{load.CONNECTIONS} connections, a warm-up of {load.WARM_UP_S} s + "
+                        f"{load.WARM_UP_PER_PATH_S} s per distinct path ({load.warm_up_seconds(task_paths)} s for the "
+                        f"task pages) and then {plan.duration} s per target, loopback; task pages cycle through "
+                        f"{len(slugs)} tasks, which after the warm-up are all in each worker's page cache (the "
+                        "cache-off row renders every request).")
 
 
 def _pdf(result: report.BackendResult, seed_url: str, say) -> None:
