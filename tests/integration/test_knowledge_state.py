@@ -97,3 +97,17 @@ def test_an_editor_publishing_through_the_web_changes_the_token(app, people):
     assert action(editor, draft, "indsend").status_code == 302
     assert action(reviewer, draft, "udgiv").status_code == 302
     assert _token(app) != token
+
+
+def test_a_cache_family_keeps_only_its_most_recently_used_entries(app):
+    from kb.knowledge_state import cached
+
+    built: list[str] = []
+
+    def build(name: str):
+        return lambda: built.append(name) or name
+
+    with app.app_context():
+        for name in ("a", "b", "a", "c", "a", "b"):  # keep=2: "b" is evicted by "c", "a" stays in use
+            assert cached(db.session, name, build(name), family="test.family", keep=2) == name
+    assert built == ["a", "b", "c", "b"]
