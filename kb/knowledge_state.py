@@ -99,7 +99,7 @@ def current_token(session: Session) -> str | None:
 
 
 def cached(session: Session, name: str, build: Callable[[], T], family: str = "", keep: int = 8) -> T:
-    """``build()``'s value, reused in this process while the knowledge token is unchanged.
+    """``build()``'s value, reused in this process while the knowledge token is unchanged (None is never kept).
 
     Entries of one ``family`` (e.g. one shortlist per profession and context) are kept for the ``keep`` most recently
     used names, so a family of large values cannot grow without bound."""
@@ -114,6 +114,8 @@ def cached(session: Session, name: str, build: Callable[[], T], family: str = ""
             entries.move_to_end(key)
             return hit[1]
     value = build()
+    if value is None:  # "not found" is not kept: unknown slugs must not push real entries out
+        return value
     with _lock:
         entries[key] = (token, value)
         entries.move_to_end(key)

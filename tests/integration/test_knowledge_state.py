@@ -111,3 +111,13 @@ def test_a_cache_family_keeps_only_its_most_recently_used_entries(app):
         for name in ("a", "b", "a", "c", "a", "b"):  # keep=2: "b" is evicted by "c", "a" stays in use
             assert cached(db.session, name, build(name), family="test.family", keep=2) == name
     assert built == ["a", "b", "c", "b"]
+
+
+def test_not_found_is_not_kept(app):
+    from kb.knowledge_state import cached
+
+    calls: list[int] = []
+    with app.app_context():
+        for _ in range(3):
+            assert cached(db.session, "missing", lambda: calls.append(1), family="test.none") is None
+    assert len(calls) == 3
