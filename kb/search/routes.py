@@ -20,7 +20,8 @@ from kb.rules import Verdict, who_may_one
 from kb.search import analyse_query, search_all, search_tasks
 from kb.search.highlight import SNIPPET, highlight, match_stems
 from kb.search.index import snapshot
-from kb.whomay.facts import TASK_LOADS, load_catalogue, make_context, task_fact
+from kb.whomay.facts import load_catalogue, make_context
+from kb.whomay.task_facts import load_task_facts
 
 bp = Blueprint("search", __name__)
 
@@ -28,20 +29,21 @@ PER_PAGE = 20
 FACETS = ("category", "setting", "holder", "verdict")
 
 
-def _verdicts(tasks: list[m.Task], profession: str, setting: str | None) -> dict[int, Verdict] | None:
-    """Each task's verdict for the chosen profession (the who-may engine), or None for an unknown profession."""
+def _verdicts(task_ids: list[int], profession: str, setting: str | None) -> dict[int, Verdict] | None:
+    """Each task's verdict for the chosen profession (the who-may engine), or None for an unknown profession.
+
+    Task facts come from the column loader: a common word matches thousands of tasks, and building ORM tasks with
+    their collections for each took seconds on a national catalogue (docs/benchmark.md)."""
     catalogue = load_catalogue()
     fact = catalogue.profession(profession)
     if fact is None:
         return None
+    if not task_ids:
+        return {}
     context = make_context(setting)
-    return {t.id: who_may_one(task_fact(t), fact, context, catalogue.knowledge).verdict for t in tasks}
-
-
-def _values(task: m.Task, verdicts: dict[int, Verdict] | None) -> dict[str, set[str]]:
-    return {"category": {task.category}, "setting": {s.slug for s in task.settings},
-            "holder": {h.slug for h in task.holders},
-            "verdict": {verdicts[task.id].value} if verdicts else set()}
+    id_of = dict(db.session.execute(sa.select(m.Task.slug, m.Task.id).where(m.Task.id.in_(task_ids))).all())
+    return {id_of[t.slug]: who_may_one(t, fact, context, catalogue.knowledge).verdict
+            for t in load_task_facts(m.Task.id.in_(task_ids))}
 
 
 def _facet_values(ids: list[int]) -> dict[int, dict[str, Collection[str]]]:
@@ -69,14 +71,11 @@ def _facets(ids: list[int], values, chosen) -> tuple[list[int], dict[str, Counte
     return [i for i in ids if passes(i)], counts
 
 
-def _page_tasks(ids: list[int], loaded: dict[int, m.Task]) -> list[m.Task]:
-    """The page's tasks in order: from `loaded` when at hand, else loaded here with holders and settings."""
-    missing = [i for i in ids if i not in loaded]
-    if missing:
-        fresh = db.session.scalars(sa.select(m.Task).where(m.Task.id.in_(missing)).options(
-            selectinload(m.Task.holders), selectinload(m.Task.settings)))
-        loaded = {**loaded, **{t.id: t for t in fresh}}
-    return [loaded[i] for i in ids]
+def _page_tasks(ids: list[int]) -> list[m.Task]:
+    """The page's tasks in order, loaded with holders and settings."""
+    found = {t.id: t for t in db.session.scalars(sa.select(m.Task).where(m.Task.id.in_(ids)).options(
+        selectinload(m.Task.holders), selectinload(m.Task.settings)))} if ids else {}
+    return [found[i] for i in ids]
 
 
 @bp.get("/search")
@@ -93,23 +92,21 @@ def search():
     partial = request.headers.get("HX-Request") == "true"
 
     task_ids: list[int] = []
-    loaded: dict[int, m.Task] = {}  # Task objects already at hand (all matches, when a verdict is asked for)
     values: dict[int, dict[str, Collection[str]]] = {}
     others: dict = {}
     verdicts = None
     if q:
         ids, _ = search_tasks(q, limit=None, complete=partial)
-        if profession:  # the verdict facet needs the engine's facts for every match
-            loaded = {t.id: t for t in db.session.scalars(sa.select(m.Task).where(m.Task.id.in_(ids)).options(
-                *TASK_LOADS, selectinload(m.Task.settings)))}
-            task_ids = [i for i in ids if i in loaded]
-            verdicts = _verdicts([loaded[i] for i in task_ids], profession, chosen["setting"])
+        values = _facet_values(ids)
+        task_ids = [i for i in ids if i in values]
+        if profession:  # the verdict facet needs the engine's answer for every match
+            verdicts = _verdicts(task_ids, profession, chosen["setting"])
             if verdicts is None:
                 profession = None
-            values = {i: _values(loaded[i], verdicts) for i in task_ids}
-        else:
-            values = _facet_values(ids)
-            task_ids = [i for i in ids if i in values]
+            else:
+                task_ids = [i for i in task_ids if i in verdicts]
+                for i in task_ids:
+                    values[i]["verdict"] = {verdicts[i].value}
         others = search_all(q, limit=5, complete=partial)
     if not verdicts:
         chosen["verdict"] = None
@@ -131,7 +128,7 @@ def search():
         "setting": dict(db.session.execute(sa.select(m.Setting.slug, m.Setting.name)).all()),
         "holder": dict(db.session.execute(sa.select(m.Profession.slug, m.Profession.name)).all()),
     }
-    context = dict(q=q, tasks=_page_tasks(shown[(page - 1) * PER_PAGE: page * PER_PAGE], loaded),
+    context = dict(q=q, tasks=_page_tasks(shown[(page - 1) * PER_PAGE: page * PER_PAGE]),
                    total=len(shown), page=page, pages=pages, counts=counts, chosen=chosen, profession=profession,
                    verdicts=verdicts or {}, others=others, mark=mark, link=link, names=names, snippet=SNIPPET,
                    professions=sorted(names["holder"].items(), key=lambda kv: kv[1]))

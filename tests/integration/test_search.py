@@ -2,6 +2,7 @@
 the web page (facets, highlighting, htmx partial, no-JS form) and reindexing."""
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -143,3 +144,13 @@ def test_facets_and_verdicts(client):
     assert "udfoere-kosmetisk-behandling" in html and "Må Social- og sundhedsassistent?" in html
     assert 'verdict not_allowed">Må ikke' in html
     assert 'href="/tasks/administrere-medicin"' not in html  # an SSA may give medicine by delegation
+
+
+def test_verdict_badges_are_the_engines_answers(client):
+    html = client.get("/search", query_string={"q": "medicin", "profession": "social-og-sundhedsassistent"}
+                      ).get_data(as_text=True)
+    shown = re.findall(r'<a href="/tasks/([^"]+)">.*?</a>\s*<span class="badge verdict (\w+)">', html)
+    assert len(shown) >= 5
+    for slug, verdict in shown:
+        results = client.get(f"/api/v1/tasks/{slug}/who-may").get_json()["results"]
+        assert verdict == next(r["verdict"] for r in results if r["profession"] == "social-og-sundhedsassistent"), slug
