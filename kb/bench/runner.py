@@ -93,7 +93,9 @@ def _in_process(result: report.BackendResult, url: str, plan: Plan, say) -> tupl
         kinds = sorted({k for k, _ in mix})
         answered = sum(1 for n in found.hits if n)
         result.lines.append(f"Search mix: {len(queries)} queries ({', '.join(kinds)}); {answered} found tasks; "
-                            f"median hits {stats.percentile(found.hits, 50):.0f}.")
+                            f"median hits {stats.percentile(found.hits, 50):.0f}. After one warm-up pass of both, "
+                            f"each query's time is the median of {measure.SEARCH_REPEATS} runs, for the app and the "
+                            "raw floor alike.")
         slugs = measure.sample_task_slugs(session, TASK_SAMPLE, plan.sizes.seed)
         say(f"  hvem-må: {min(WHO_MAY_SAMPLE, len(slugs))} opgaver …")
         who = measure.who_may_figures(slugs[:WHO_MAY_SAMPLE])

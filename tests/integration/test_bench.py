@@ -152,6 +152,9 @@ def test_percentiles_ratios_and_targets():
     assert stats.TASK_PAGE_SHARE.met(0.5) and not stats.TASK_PAGE_SHARE.met(0.49)
     timing = stats.timed([lambda: time.sleep(0.02), lambda: None])
     assert timing.samples[0] >= 20 and timing.samples[1] < timing.samples[0]
+    slow_once = iter([0.03, 0.0, 0.0])
+    steady = stats.timed_median([lambda: time.sleep(next(slow_once))], repeats=3)  # one hiccup out of three
+    assert len(steady.samples) == 1 and steady.samples[0] < 20
 
 
 def test_quick_run_reports_every_figure(bench_url, tmp_path):
