@@ -143,12 +143,5 @@ def load_task(slug: str) -> m.Task | None:
         sa.select(m.Task).where(m.Task.slug == slug, m.Task.status == "published").options(*TASK_LOADS))
 
 
-def load_tasks_held_by(profession_slug: str) -> list[m.Task]:
-    return list(db.session.scalars(
-        sa.select(m.Task).join(m.Task.holders).where(m.Profession.slug == profession_slug,
-                                                      m.Task.status == "published")
-        .options(*TASK_LOADS).order_by(m.Task.title)).unique().all())
-
-
 def make_context(setting: str | None = None, complexity: str | None = None, on: date | None = None) -> Context:
     return Context(setting=setting or None, complexity=complexity or None, on=on or date.today())

@@ -49,6 +49,15 @@ def _build_lookups() -> _Lookups:
                     settings=dict(s.execute(sa.select(m.Setting.id, m.Setting.slug)).all()))
 
 
+def _rule_fact(look: _Lookups, slug, profession_id, effect, kind, provision_id, setting_id, complexity, conditions,
+               note) -> RuleFact:
+    """A rule row (ids resolved through the look-ups) as the engine's fact."""
+    return RuleFact(slug=slug, profession=look.professions[profession_id], effect=effect, kind=kind,
+                    provision=look.provisions[provision_id] if provision_id is not None else None,
+                    setting=look.settings[setting_id] if setting_id is not None else None, complexity=complexity,
+                    conditions=tuple(conditions or ()), note=note or "")
+
+
 def _lookups() -> _Lookups:
     return cached(db.session, "whomay.lookups", _build_lookups)
 
@@ -80,11 +89,9 @@ def load_task_facts(where: sa.ColumnElement[bool], order_by=(m.Task.title, m.Tas
     for r in per_task(rule.c.slug, rule.c.profession_id, rule.c.effect, rule.c.kind, rule.c.provision_id,
                       rule.c.setting_id, rule.c.complexity, rule.c.conditions, rule.c.note,
                       table=rule, order=(rule.c.slug,)):
-        rules.setdefault(r.task_id, []).append(RuleFact(
-            slug=r.slug, profession=look.professions[r.profession_id], effect=r.effect, kind=r.kind,
-            provision=look.provisions[r.provision_id] if r.provision_id is not None else None,
-            setting=look.settings[r.setting_id] if r.setting_id is not None else None, complexity=r.complexity,
-            conditions=tuple(r.conditions or ()), note=r.note or ""))
+        rules.setdefault(r.task_id, []).append(_rule_fact(
+            look, r.slug, r.profession_id, r.effect, r.kind, r.provision_id, r.setting_id, r.complexity,
+            r.conditions, r.note))
     tasks = s.execute(sa.select(m.Task.id, m.Task.slug, m.Task.title, m.Task.category)
                       .join(chosen, chosen.c.id == m.Task.id).order_by(*order_by)).all()
     return [TaskFact(slug=t.slug, title=t.title, category=t.category,
@@ -140,11 +147,8 @@ def load_task_fact(slug: str) -> TaskFact | None:
         elif r.part == "q":
             requirements.append(Requirement(look.competences[r.n0], r.t0, r.t1))
         else:
-            rules.append(RuleFact(
-                slug=r.t0, profession=look.professions[r.n0], effect=r.t1, kind=r.t2,
-                provision=look.provisions[r.n1] if r.n1 is not None else None,
-                setting=look.settings[r.n2] if r.n2 is not None else None, complexity=r.t3,
-                conditions=tuple((json.loads(r.t4) if r.t4 else None) or ()), note=r.t5 or ""))
+            rules.append(_rule_fact(look, r.t0, r.n0, r.t1, r.t2, r.n1, r.n2, r.t3,
+                                    json.loads(r.t4) if r.t4 else None, r.t5))
     return TaskFact(slug=task.slug, title=task.title, category=task.category,
                     provisions=tuple(sorted(provisions, key=_slug)), requirements=tuple(requirements),
                     rules=tuple(rules), holders=frozenset(holders))
