@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import jsonify
 
 from kb.api import bp
+from kb.models.enums import PROVISION_EFFECTS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -24,6 +25,8 @@ CONTEXT = [
     _param("complexity", schema={"type": "string", "enum": ["uncomplicated", "complex"]}),
     _param("date", schema={"type": "string", "format": "date", "maxLength": 10},
            description="Læs reglerne på denne dato (ÅÅÅÅ-MM-DD)"),
+    _param("organisation", schema={"type": "string", "maxLength": 200},
+           description="Region eller kommune (slug), hvis egne aftaler regnes med; uden: kun lov og nationale aftaler"),
 ]
 
 
@@ -79,6 +82,27 @@ DOCUMENT = {
             "responses": _responses({"type": "object", "required": ["task", "results"], "properties": {
                 "task": {"$ref": "#/components/schemas/TaskRef"},
                 "results": {"type": "array", "items": {"$ref": "#/components/schemas/Result"}}}}, True)}},
+        "/api/v1/provisions": {"get": {
+            "summary": "Bestemmelser (lov og organisatoriske aftaler) med verifikation",
+            "parameters": [
+                _param("act", schema={"type": "string", "maxLength": 200}, description="Retsakt (slug)"),
+                _param("verified", schema={"type": "string", "enum": ["true", "false"]},
+                       description="Kun verificerede (true) eller ikke verificerede (false)"),
+                _param("effect", schema={"type": "string", "enum": list(PROVISION_EFFECTS)}),
+                _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 500}),
+                _param("offset", schema={"type": "integer", "minimum": 0, "maximum": 10**9})],
+            "responses": _responses({"type": "object", "required": ["items", "total", "limit", "offset"],
+                                     "properties": {
+                                         "items": {"type": "array",
+                                                   "items": {"$ref": "#/components/schemas/Provision"}},
+                                         "total": {"type": "integer", "minimum": 0},
+                                         "limit": {"type": "integer"}, "offset": {"type": "integer"}}})}},
+        "/api/v1/provisions/{slug}": {"get": {
+            "summary": "En bestemmelse med retsakt, virkning, gyldighed, verifikation og de opgaver, den gælder",
+            "parameters": [SLUG], "responses": _responses({"allOf": [
+                {"$ref": "#/components/schemas/Provision"},
+                {"type": "object", "required": ["tasks"], "properties": {
+                    "tasks": {"type": "array", "items": {"$ref": "#/components/schemas/TaskRef"}}}}]}, True)}},
         "/api/v1/openapi.json": {"get": {"summary": "Dette dokument", "responses": {"200": {
             "description": "OpenAPI-dokumentet", "content": {"application/json": {"schema": {
                 "type": "object", "required": ["openapi", "info", "paths"]}}}}}}},
@@ -119,7 +143,28 @@ DOCUMENT = {
                 "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}}}}]},
         "Source": {"type": "object", "required": ["type"], "properties": {
             "type": {"type": "string", "enum": ["document", "provision", "url"]},
+            "url": {"type": ["string", "null"], "description": "Rapportens offentlige adresse hos udgiveren "
+                                                                "(document) eller sidens adresse (url)"},
             "note": {"type": ["string", "null"]}}},
+        "Provision": {"type": "object", "required": [
+            "slug", "act", "act_reference", "ref", "title", "url", "effect", "kind", "reserved_to", "valid_from",
+            "valid_to", "verified", "verified_source", "verified_on"], "properties": {
+            "slug": {"type": "string"}, "ref": {"type": "string"}, "title": {"type": "string"},
+            "act": {"type": "object", "required": ["slug", "short_name", "reference"], "properties": {
+                "slug": {"type": "string"}, "short_name": {"type": "string"},
+                "reference": {"type": "string", "description": "Aktens nummer (LBK/BEK/VEJ/lov nr. … af …)"}}},
+            "act_reference": {"type": "string"}, "url": {"type": "string"},
+            "effect": {"type": "string", "enum": list(PROVISION_EFFECTS)},
+            "kind": {"type": "string", "enum": ["legal", "organisational"]},
+            "reserved_to": {"type": "array", "items": {"type": "string"}},
+            "scope": {"type": ["string", "null"]},
+            "complexity": {"type": ["string", "null"], "enum": ["uncomplicated", "complex", None]},
+            "organisation": {"type": ["string", "null"]},
+            "valid_from": {"type": ["string", "null"], "format": "date"},
+            "valid_to": {"type": ["string", "null"], "format": "date"},
+            "verified": {"type": "boolean"},
+            "verified_source": {"type": ["string", "null"], "description": "Den officielle tekst, den er kontrolleret mod"},
+            "verified_on": {"type": ["string", "null"], "format": "date"}}},
         "ProfessionSummary": {"type": "object", "required": ["slug", "name"], "properties": {
             "slug": {"type": "string"}, "name": {"type": "string"}, "name_en": {"type": "string"},
             "authorised": {"type": "boolean"}, "has_reserved_area": {"type": "boolean"},

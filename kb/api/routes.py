@@ -8,9 +8,9 @@ from kb import models as m
 from kb.api import bp, serializers
 from kb.api.errors import ApiError, json_error
 from kb.api.params import int_param, shown
-from kb.catalogue import queries
+from kb.catalogue import entities, queries
 from kb.extensions import db
-from kb.models.enums import TASK_CATEGORIES
+from kb.models.enums import PROVISION_EFFECTS, TASK_CATEGORIES
 
 MAX_LIMIT = 500
 
@@ -72,3 +72,30 @@ def task(slug: str):
     if t is None or t.status != "published":
         raise ApiError(404, "not_found", f"Ukendt opgave: '{slug}'.")
     return jsonify(serializers.task_detail(t))
+
+
+@bp.get("/provisions")
+def provisions():
+    """Provisions of the law and of organisational agreements, with how each was verified (paged)."""
+    act = (request.args.get("act") or "").strip() or None
+    if act is not None and not _exists(m.LegalAct, act):
+        raise ApiError(400, "bad_parameter", f"'act': ukendt retsakt '{shown(act)}'.")
+    raw_verified = (request.args.get("verified") or "").strip() or None
+    if raw_verified not in (None, "true", "false"):
+        raise ApiError(400, "bad_parameter", "'verified' skal være true eller false.")
+    effect = (request.args.get("effect") or "").strip() or None
+    if effect is not None and effect not in PROVISION_EFFECTS:
+        raise ApiError(400, "bad_parameter", f"'effect' skal være en af {', '.join(PROVISION_EFFECTS)}.")
+    limit, offset = _int_param("limit", 50, 1, MAX_LIMIT), _int_param("offset", 0, 0, 10**9)
+    items, total = entities.provision_list(act=act, verified=None if raw_verified is None else raw_verified == "true",
+                                           effect=effect, limit=limit, offset=offset)
+    return jsonify({"items": [serializers.provision_detail(p) for p in items], "total": total,
+                    "limit": limit, "offset": offset})
+
+
+@bp.get("/provisions/<slug>")
+def provision(slug: str):
+    p = entities.provision(slug)
+    if p is None:
+        raise ApiError(404, "not_found", f"Ukendt bestemmelse: '{slug}'.")
+    return jsonify(serializers.provision_detail(p, entities.tasks_governed_by(p)))

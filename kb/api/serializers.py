@@ -10,7 +10,7 @@ def citation(c: SourceCitation) -> dict[str, Any]:
     out: dict[str, Any] = {"note": c.note or None}
     if c.document is not None:
         out.update(type="document", document=c.document.slug, file=c.document.file, title=c.document.title,
-                   line_from=c.line_from, line_to=c.line_to, lines=c.lines_label)
+                   line_from=c.line_from, line_to=c.line_to, lines=c.lines_label, url=c.document.url or None)
     elif c.provision is not None:
         out.update(type="provision", provision=provision_ref(c.provision))
     else:
@@ -18,11 +18,32 @@ def citation(c: SourceCitation) -> dict[str, Any]:
     return out
 
 
+def _day(d) -> str | None:
+    return d.isoformat() if d else None
+
+
 def provision_ref(p: Provision) -> dict[str, Any]:
-    return {"slug": p.slug, "act": p.act.short_name, "ref": p.reference, "title": p.title, "url": p.url,
-            "effect": p.effect, "kind": p.kind, "verified": p.verified,
-            "valid_from": p.valid_from.isoformat() if p.valid_from else None,
-            "valid_to": p.valid_to.isoformat() if p.valid_to else None}
+    return {"slug": p.slug, "act": p.act.short_name, "act_reference": p.act.reference, "ref": p.reference,
+            "title": p.title, "url": p.url, "effect": p.effect, "kind": p.kind, "verified": p.verified,
+            "valid_from": _day(p.valid_from), "valid_to": _day(p.valid_to)}
+
+
+def provision_detail(p: Provision, tasks: list[Task] | None = None) -> dict[str, Any]:
+    """A provision with its act (and the act's number), what it does, its validity and how it was verified;
+    ``tasks`` (the published tasks it governs) for the single-provision answer."""
+    out = {
+        **provision_ref(p),
+        "act": {"slug": p.act.slug, "short_name": p.act.short_name, "title": p.act.title,
+                "reference": p.act.reference, "url": p.act.url, "kind": p.act.kind,
+                "valid_from": _day(p.act.valid_from), "valid_to": _day(p.act.valid_to)},
+        "summary": p.summary, "reserved_to": [x.slug for x in p.reserved_to], "scope": p.scope or None,
+        "complexity": p.complexity, "organisation": p.organisation.slug if p.organisation else None,
+        "verified_source": p.verified_source or None, "verified_on": _day(p.verified_on),
+        "verification_note": p.verification_note or None,
+    }
+    if tasks is not None:
+        out["tasks"] = [task_summary(t) for t in tasks]
+    return out
 
 
 def profession_summary(p: Profession) -> dict[str, Any]:
@@ -58,7 +79,9 @@ def _evidence(e: Evidence) -> dict[str, Any]:
 
 
 def _rule(r: Rule) -> dict[str, Any]:
-    return {"slug": r.slug, "profession": r.profession.slug, "effect": r.effect, "kind": r.kind,
+    return {"slug": r.slug, "profession": r.profession.slug if r.profession else None,
+            "except_professions": [x.slug for x in r.exceptions],
+            "organisation": r.organisation.slug if r.organisation else None, "effect": r.effect, "kind": r.kind,
             "setting": r.setting.slug if r.setting else None, "complexity": r.complexity,
             "provision": provision_ref(r.provision) if r.provision else None,
             "conditions": list(r.conditions), "note": r.note}

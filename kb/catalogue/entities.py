@@ -11,9 +11,29 @@ from kb.models.profession import ProfessionCompetence
 from kb.models.task import task_provision
 
 
+_PROVISION_LOADS = (selectinload(m.Provision.act), selectinload(m.Provision.reserved_to),
+                    selectinload(m.Provision.organisation))
+
+
 def provision(slug: str) -> m.Provision | None:
-    return db.session.scalar(sa.select(m.Provision).where(m.Provision.slug == slug).options(
-        selectinload(m.Provision.act), selectinload(m.Provision.reserved_to)))
+    return db.session.scalar(sa.select(m.Provision).where(m.Provision.slug == slug).options(*_PROVISION_LOADS))
+
+
+def provision_list(act: str | None = None, verified: bool | None = None, effect: str | None = None,
+                   limit: int = 50, offset: int = 0) -> tuple[list[m.Provision], int]:
+    """Provisions by act and then as the act lists them, filtered; one page and the total."""
+    where = []
+    if act is not None:
+        where.append(m.LegalAct.slug == act)
+    if verified is not None:
+        where.append(m.Provision.verified.is_(verified))
+    if effect is not None:
+        where.append(m.Provision.effect == effect)
+    base = sa.select(m.Provision).join(m.Provision.act).where(*where)
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(base.subquery()))
+    items = db.session.scalars(base.options(*_PROVISION_LOADS).order_by(m.LegalAct.short_name, m.Provision.id)
+                               .limit(limit).offset(offset)).all()
+    return list(items), total
 
 
 def tasks_governed_by(p: m.Provision) -> list[m.Task]:
@@ -24,7 +44,8 @@ def tasks_governed_by(p: m.Provision) -> list[m.Task]:
 
 def rules_citing(p: m.Provision) -> list[m.Rule]:
     return list(db.session.scalars(sa.select(m.Rule).where(m.Rule.provision_id == p.id).options(
-        selectinload(m.Rule.task), selectinload(m.Rule.profession)).order_by(m.Rule.slug)))
+        selectinload(m.Rule.task), selectinload(m.Rule.profession), selectinload(m.Rule.exceptions),
+        selectinload(m.Rule.organisation)).order_by(m.Rule.slug)))
 
 
 def competences() -> list[m.Competence]:

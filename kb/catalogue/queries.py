@@ -88,6 +88,8 @@ def task_by_slug(slug: str) -> Task | None:
         selectinload(Task.evidence).selectinload(Evidence.from_profession),
         selectinload(Task.evidence).selectinload(Evidence.citations).selectinload(SourceCitation.document),
         selectinload(Task.rules).selectinload(Rule.profession),
+        selectinload(Task.rules).selectinload(Rule.exceptions),
+        selectinload(Task.rules).selectinload(Rule.organisation),
         selectinload(Task.rules).selectinload(Rule.provision).selectinload(Provision.act),
         selectinload(Task.rules).selectinload(Rule.setting),
     )
@@ -98,7 +100,8 @@ def task_rules(slug: str) -> list[Rule]:
     """A task's rules with profession and setting (the editors' links on its page), by slug."""
     return list(db.session.scalars(
         sa.select(Rule).join(Task, Task.id == Rule.task_id).where(Task.slug == slug)
-        .options(selectinload(Rule.profession), selectinload(Rule.setting)).order_by(Rule.slug)).all())
+        .options(selectinload(Rule.profession), selectinload(Rule.exceptions), selectinload(Rule.setting))
+        .order_by(Rule.slug)).all())
 
 
 def profession_list() -> list[Profession]:

@@ -69,7 +69,8 @@ def _task_article(slug: str, context, raw_date: str | None) -> TaskArticle | Non
 
     if not current_app.config["KB_PAGE_CACHE"]:
         return render()
-    name = f"{slug}|{context.setting}|{context.complexity}|{context.on.isoformat()}|{raw_date}|{current_language()}"
+    name = (f"{slug}|{context.setting}|{context.complexity}|{context.on.isoformat()}|{context.organisation}|{raw_date}|"
+            f"{current_language()}")
     return cached(db.session, name, render, family="catalogue.task_article", keep=ARTICLES_KEPT)
 
 

@@ -122,12 +122,18 @@ def _education(e: m.Education) -> dict[str, Any]:
     }
 
 
+def _iso(d) -> str | None:
+    return d.isoformat() if d else None
+
+
 def _provision(p: m.Provision, with_act: bool = True) -> dict[str, Any]:
     out = {
         "slug": p.slug, "reference": p.reference, "title": p.title or "", "summary": p.summary or "", "url": p.url,
         "valid_from": p.valid_from.isoformat() if p.valid_from else None,
         "valid_to": p.valid_to.isoformat() if p.valid_to else None, "effect": p.effect,
-        "reserved_to": _slugs(p.reserved_to), "kind": p.kind, "verified": p.verified,
+        "reserved_to": _slugs(p.reserved_to), "scope": p.scope or "", "complexity": p.complexity,
+        "organisation": p.organisation.slug if p.organisation else None, "kind": p.kind, "verified": p.verified,
+        "verified_source": p.verified_source or "", "verified_on": _iso(p.verified_on),
         "verification_note": p.verification_note or "",
     }
     if with_act:
@@ -137,12 +143,17 @@ def _provision(p: m.Provision, with_act: bool = True) -> dict[str, Any]:
 
 def _legal_act(a: m.LegalAct) -> dict[str, Any]:
     return {"slug": a.slug, "short_name": a.short_name, "title": a.title or "", "reference": a.reference or "",
-            "url": a.url, "kind": a.kind, "verified": a.verified, "verification_note": a.verification_note or "",
+            "url": a.url, "kind": a.kind, "organisation": a.organisation.slug if a.organisation else None,
+            "valid_from": _iso(a.valid_from), "valid_to": _iso(a.valid_to), "verified": a.verified,
+            "verified_source": a.verified_source or "", "verified_on": _iso(a.verified_on),
+            "verification_note": a.verification_note or "",
             "provisions": [_provision(p, with_act=False) for p in sorted(a.provisions, key=lambda p: p.slug)]}
 
 
 def _rule(r: m.Rule) -> dict[str, Any]:
-    return {"slug": r.slug, "task": r.task.slug, "profession": r.profession.slug, "effect": r.effect,
+    return {"slug": r.slug, "task": r.task.slug, "profession": r.profession.slug if r.profession else None,
+            "all_professions": r.profession is None, "except_professions": _slugs(r.exceptions),
+            "organisation": r.organisation.slug if r.organisation else None, "effect": r.effect,
             "kind": r.kind, "provision": r.provision.slug if r.provision else None,
             "setting": r.setting.slug if r.setting else None, "complexity": r.complexity,
             "conditions": list(r.conditions or []), "note": r.note or "",
@@ -212,7 +223,8 @@ def _known(session: Session) -> dict[str, set[str]]:
         return set(session.scalars(sa.select(model.slug)))
 
     return {"setting": slugs(m.Setting), "document": slugs(m.SourceDocument), "competence": slugs(m.Competence),
-            "profession": slugs(m.Profession), "provision": slugs(m.Provision), "task": slugs(m.Task)}
+            "profession": slugs(m.Profession), "provision": slugs(m.Provision), "task": slugs(m.Task),
+            "organisation": slugs(m.Organisation)}
 
 
 def bundle_of(session: Session, items: list[tuple[str, dict[str, Any], str]],

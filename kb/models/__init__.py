@@ -5,6 +5,7 @@ from kb.models.competence import Competence
 from kb.models.education import Education
 from kb.models.knowledge import KnowledgeState
 from kb.models.law import LegalAct, Provision
+from kb.models.organisation import Organisation
 from kb.models.plan import ShiftPlan, ShiftPlanItem
 from kb.models.profession import Profession, ProfessionCompetence, ProfessionShortage, Setting
 from kb.models.rule import Evidence, Rule
@@ -15,7 +16,7 @@ from kb.models.transfer import ImportJob
 from kb.models.user import User
 
 __all__ = [
-    "AuditEvent", "Base", "Competence", "Education", "Evidence", "ImportJob", "KnowledgeState", "LegalAct", "Profession", "ProfessionCompetence",
+    "AuditEvent", "Base", "Competence", "Education", "Evidence", "ImportJob", "KnowledgeState", "LegalAct", "Organisation", "Profession", "ProfessionCompetence",
     "ProfessionShortage", "Provision", "Revision", "Rule", "Setting", "ShiftPlan", "ShiftPlanItem", "SourceCitation",
     "SourceDocument", "Synonym", "Task", "TaskRequirement", "TaskTerm", "User",
 ]

@@ -14,6 +14,8 @@ CATEGORY_LABELS = {
 TASK_STATUSES = ("draft", "published")
 REQUIREMENT_LEVELS = ("required", "desirable")  # påkrævet | ønskelig
 COMPLEXITIES = ("uncomplicated", "complex")  # ukompliceret | kompleks patient
+COMPLEXITY_LABELS = {"uncomplicated": lazy_gettext("Ukomplicerede forløb"),
+                     "complex": lazy_gettext("Komplekse forløb")}
 COMPETENCE_KINDS = ("knowledge", "skill")
 PROVISION_EFFECTS = ("reserves", "never_delegable", "requires_written_instruction", "other")
 EFFECT_LABELS = {
@@ -25,7 +27,7 @@ EFFECT_LABELS = {
 RULE_KINDS = ("legal", "organisational")
 KIND_LABELS = {"legal": lazy_gettext("Lovgivning"),
                "organisational": lazy_gettext("Organisatorisk (aftale/lokal instruks)")}
-RULE_EFFECTS = ("allow", "deny", "conditions")
+RULE_EFFECTS = ("allow", "deny", "conditions", "delegation")  # delegation: særlig hjemmel to be medhjælp
 EVIDENCE_KINDS = ("proposal", "practice", "pilot", "evaluation")
 EVIDENCE_LABELS = {"proposal": lazy_gettext("Forslag"), "practice": lazy_gettext("Praksis"),
                    "pilot": lazy_gettext("Forsøg"), "evaluation": lazy_gettext("Evaluering")}
@@ -47,4 +49,5 @@ VERDICT_LABELS = {
 REASON_KIND_LABELS = {"legal": lazy_gettext("Lov"), "organisational": lazy_gettext("Organisatorisk"),
                       "competence": lazy_gettext("Kompetence")}
 RULE_EFFECT_LABELS = {"allow": lazy_gettext("tilladt"), "deny": lazy_gettext("ikke tilladt"),
-                      "conditions": lazy_gettext("betingelser")}
+                      "conditions": lazy_gettext("betingelser"),
+                      "delegation": lazy_gettext("som medhjælp (særlig hjemmel)")}

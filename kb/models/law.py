@@ -8,9 +8,10 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kb.models.base import Base, SlugMixin, VersionedMixin, one_of
-from kb.models.enums import PROVISION_EFFECTS, RULE_KINDS
+from kb.models.enums import COMPLEXITIES, PROVISION_EFFECTS, RULE_KINDS
 
 if TYPE_CHECKING:
+    from kb.models.organisation import Organisation
     from kb.models.profession import Profession
 
 
@@ -18,15 +19,25 @@ class LegalAct(SlugMixin, VersionedMixin, Base):
     """An act, executive order, guidance — or, with kind 'organisational', an agreement or local instruction."""
 
     __tablename__ = "legal_act"
-    __table_args__ = (one_of("kind", RULE_KINDS, "kind"),)
+    __table_args__ = (
+        one_of("kind", RULE_KINDS, "kind"),
+        sa.CheckConstraint("valid_from IS NULL OR valid_to IS NULL OR valid_from <= valid_to", name="validity"),
+    )
     id: Mapped[int] = mapped_column(primary_key=True)
     short_name: Mapped[str] = mapped_column(sa.String(200))
     title: Mapped[str] = mapped_column(sa.Text, default="")
-    reference: Mapped[str] = mapped_column(sa.String(200), default="")
+    reference: Mapped[str] = mapped_column(sa.String(200), default="")  # its number: LBK nr. … af …
     url: Mapped[str] = mapped_column(sa.String(1000), default="")
     kind: Mapped[str] = mapped_column(sa.String(20), default="legal")
+    organisation_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("organisation.id", ondelete="RESTRICT"))
+    valid_from: Mapped[Optional[date]]
+    valid_to: Mapped[Optional[date]]
     verified: Mapped[bool] = mapped_column(default=False)
+    verified_source: Mapped[str] = mapped_column(sa.String(1000), default="")
+    verified_on: Mapped[Optional[date]]
     verification_note: Mapped[str] = mapped_column(sa.Text, default="")
+
+    organisation: Mapped[Optional[Organisation]] = relationship()
 
     provisions: Mapped[list[Provision]] = relationship(
         back_populates="act", cascade="all, delete-orphan", order_by="Provision.id")
@@ -46,6 +57,7 @@ class Provision(SlugMixin, VersionedMixin, Base):
     __table_args__ = (
         one_of("effect", PROVISION_EFFECTS, "effect"),
         one_of("kind", RULE_KINDS, "kind"),
+        one_of("complexity", COMPLEXITIES, "complexity", nullable=True),
         sa.CheckConstraint("valid_from IS NULL OR valid_to IS NULL OR valid_from <= valid_to", name="validity"),
     )
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -57,11 +69,17 @@ class Provision(SlugMixin, VersionedMixin, Base):
     valid_from: Mapped[Optional[date]]
     valid_to: Mapped[Optional[date]]
     effect: Mapped[str] = mapped_column(sa.String(40), default="other")
+    scope: Mapped[str] = mapped_column(sa.Text, default="")  # the part of a task the right covers
+    complexity: Mapped[Optional[str]] = mapped_column(sa.String(20))  # holds only at this patient complexity
     kind: Mapped[str] = mapped_column(sa.String(20), default="legal")
+    organisation_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("organisation.id", ondelete="RESTRICT"))
     verified: Mapped[bool] = mapped_column(default=False)
+    verified_source: Mapped[str] = mapped_column(sa.String(1000), default="")
+    verified_on: Mapped[Optional[date]]
     verification_note: Mapped[str] = mapped_column(sa.Text, default="")
 
     act: Mapped[LegalAct] = relationship(back_populates="provisions")
+    organisation: Mapped[Optional[Organisation]] = relationship()
     reserved_to: Mapped[list[Profession]] = relationship(
         secondary=provision_reserved_to, order_by="Profession.slug")
 

@@ -11,13 +11,24 @@ from kb.models.enums import COMPLEXITIES, EVIDENCE_KINDS, RULE_EFFECTS, RULE_KIN
 
 if TYPE_CHECKING:
     from kb.models.law import Provision
+    from kb.models.organisation import Organisation
     from kb.models.profession import Profession, Setting
     from kb.models.source import SourceCitation
     from kb.models.task import Task
 
 
+rule_exception = sa.Table(
+    "rule_exception", Base.metadata,
+    sa.Column("rule_id", sa.ForeignKey("rule.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("profession_id", sa.ForeignKey("profession.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
 class Rule(SlugMixin, VersionedMixin, Base):
-    """allow | deny | conditions for one profession on one task; legal rules must cite a provision."""
+    """allow | deny | conditions for one profession on one task; legal rules must cite a provision.
+
+    Without a profession the rule names its groups in words: every profession but ``exceptions`` (and their
+    specialisations), e.g. an agreement that epikriser are written by physicians binds all non-physicians."""
 
     __tablename__ = "rule"
     __table_args__ = (
@@ -29,7 +40,9 @@ class Rule(SlugMixin, VersionedMixin, Base):
     )
     id: Mapped[int] = mapped_column(primary_key=True)
     task_id: Mapped[int] = mapped_column(sa.ForeignKey("task.id", ondelete="CASCADE"))
-    profession_id: Mapped[int] = mapped_column(sa.ForeignKey("profession.id", ondelete="CASCADE"), index=True)
+    profession_id: Mapped[Optional[int]] = mapped_column(
+        sa.ForeignKey("profession.id", ondelete="CASCADE"), index=True)
+    organisation_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("organisation.id", ondelete="RESTRICT"))
     setting_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("setting.id", ondelete="CASCADE"))
     complexity: Mapped[Optional[str]] = mapped_column(sa.String(20))
     effect: Mapped[str] = mapped_column(sa.String(20))
@@ -39,7 +52,9 @@ class Rule(SlugMixin, VersionedMixin, Base):
     note: Mapped[str] = mapped_column(sa.Text, default="")
 
     task: Mapped[Task] = relationship(back_populates="rules")
-    profession: Mapped[Profession] = relationship()
+    profession: Mapped[Optional[Profession]] = relationship()
+    exceptions: Mapped[list[Profession]] = relationship(secondary=rule_exception, order_by="Profession.slug")
+    organisation: Mapped[Optional[Organisation]] = relationship()
     setting: Mapped[Optional[Setting]] = relationship()
     provision: Mapped[Optional[Provision]] = relationship()
     citations: Mapped[list[SourceCitation]] = relationship(

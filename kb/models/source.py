@@ -25,6 +25,7 @@ class SourceDocument(SlugMixin, Base):
     publisher: Mapped[str] = mapped_column(sa.String(300), default="")
     year: Mapped[Optional[int]]
     description: Mapped[str] = mapped_column(sa.Text, default="")
+    url: Mapped[str] = mapped_column(sa.String(1000), default="")  # the publisher's public address of the report
 
 
 def _exactly_one_owner() -> sa.CheckConstraint:

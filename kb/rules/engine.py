@@ -3,22 +3,28 @@
 Pure Python over the facts in :mod:`kb.rules.facts`; the semantics follow shared/domain/legal-framework.md § 6.
 For one task, one profession and a :class:`Context` (setting, patient complexity, date) the steps are, in order:
 
-1. **What counts.** Only provisions in force on ``context.on`` count. A rule counts only if its provision (if any)
-   is in force, its ``setting`` is None or equals ``context.setting``, its ``complexity`` is None or equals
-   ``context.complexity``, and its ``profession`` is the profession itself or the profession's parent (a rule for
-   sygeplejerske covers specialsygeplejerske).
+1. **What counts.** Only provisions that *hold* count: in force on ``context.on``, for the context's complexity (a
+   provision for uncomplicated cases — jordemødres fødselshjælp — does not hold for a complex patient; an unstated
+   complexity is the ordinary case), and national or of the context's organisation (a region's agreement holds only
+   there). A rule counts only if its provision (if any) holds, its organisation (or its provision's) is the
+   context's or national, its ``setting`` is None or equals ``context.setting``, its ``complexity`` is None or
+   equals ``context.complexity``, and it covers the profession: it names the profession or its parent (a rule for
+   sygeplejerske covers specialsygeplejerske), or it has no profession and names everyone but some groups ("all
+   non-physicians").
 2. **Reservation (forbeholdt virksomhed).** The reserved groups are the union of ``reserved_to`` of the in-force
    ``reserves`` provisions. The profession is a *member* when its slug or its parent is a reserved group. The task is
    *never delegable* when an in-force ``never_delegable`` provision exists (BEK 1219's list: recepter, dødsattester,
    ligsyn, tvang, ...).
 3. **Precedence.**
    a. a legal ``deny`` rule → ``not_allowed`` (legal reason citing the rule's provision);
-   b. reserved, not a member, no legal ``allow`` rule, and never delegable → ``not_allowed``, citing the reserving
-      provision(s) and the never-delegable provision(s);
+   b. reserved, not a member, no legal ``allow`` or ``delegation`` rule, and never delegable → ``not_allowed``,
+      citing the reserving provision(s) and the never-delegable provision(s); a legal ``delegation`` rule is a
+      særlig hjemmel to act as medhjælp on such a task (BEK 834/2014 names groups for cosmetic treatment);
    c. an organisational ``deny`` rule → ``not_allowed`` with an organisational reason (an agreement or local rule,
       not law);
    d. otherwise the base verdict: a member, or a profession with a legal ``allow`` rule ("særligt lovhjemlet"), is
-      ``independent``; reserved and not a member → ``delegation`` as *medhjælp* from the reserved groups
+      ``independent``, with the ``scope`` of the provision its right rests on as a condition (nurses' vaccines:
+      only the designated ones; a scoped group can also delegate only within its scope); reserved and not a member → ``delegation`` as *medhjælp* from the reserved groups
       (``delegable_from``), with the conditions konkret delegation/rammedelegation, rammedelegation needs a
       skriftlig instruks, and the delegator's duty of udvælgelse, instruktion og tilsyn — citing the reserving
       provisions and ``knowledge.delegation_provisions`` (delegation, ramme_instruction, duties) when present and in
@@ -31,7 +37,9 @@ For one task, one profession and a :class:`Context` (setting, patient complexity
    ``context.complexity`` and which are not in ``profession.competences`` are missing; any missing one turns
    ``independent`` into ``independent_after_training`` and ``delegation`` into ``delegation_after_training``, with a
    competence reason each ("Mangler kompetencen: ..."). Missing desirable ones add a competence reason ("Ønskelig
-   kompetence: ...") but do not change the verdict.
+   kompetence: ...") but do not change the verdict. A legal right does not depend on our competence data: for a
+   member of the reserving group or a group with a legal ``allow`` the gap is listed as advice ("Råd …") and the
+   verdict stays ``independent``.
 7. Results are deterministic: conditions and reasons are de-duplicated in stable order (task order of provisions
    and rules); nothing depends on the order in which professions or tasks are given.
 
@@ -94,8 +102,7 @@ class _TaskView:
 
     @classmethod
     def of(cls, task: TaskFact, context: Context) -> _TaskView:
-        on = context.on
-        provisions = tuple(_unique(p for p in task.provisions if p.in_force(on))) if task.provisions else ()
+        provisions = tuple(_unique(p for p in task.provisions if p.holds(context))) if task.provisions else ()
         reserving = tuple(p for p in provisions if p.effect == "reserves" and p.reserved_to)
         return cls(
             task=task, provisions=provisions,
@@ -110,9 +117,11 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
     on = context.on
     pname = profession.name
     provisions, reserving, groups, never = view.provisions, view.reserving, view.groups, view.never
-    rules = [r for r in view.rules if profession.covers(r.profession)]
+    rules = [r for r in view.rules if r.covers(profession)]
     member = any(profession.covers(g) for g in groups)
     legal_allow = [r for r in rules if r.kind == "legal" and r.effect == "allow"]
+    # særlig hjemmel to act as medhjælp on a task otherwise never delegable (BEK 834/2014: cosmetic treatment)
+    legal_medhjaelp = [r for r in rules if r.kind == "legal" and r.effect == "delegation"]
 
     def blocked(reasons: list[Reason]) -> Result:
         return Result(profession=profession.slug, verdict=Verdict.NOT_ALLOWED, reasons=tuple(_unique(reasons)))
@@ -124,7 +133,7 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
                                _ref(r.provision)) for r in legal_deny])
 
     # (b) reserved and never delegable, outside the group
-    if groups and not member and not legal_allow and never:
+    if groups and not member and not legal_allow and not legal_medhjaelp and never:
         reasons = [_reservation_reason(p, knowledge, f", som {pname} ikke hører til") for p in reserving]
         reasons += [Reason(p.kind, "Opgaven må aldrig delegeres til en medhjælp", _ref(p)) for p in never]
         return blocked(reasons)
@@ -132,7 +141,8 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
     # (c) organisational deny
     org_deny = [r for r in rules if r.kind == "organisational" and r.effect == "deny"]
     if org_deny:
-        return blocked([Reason("organisational", _noted(f"{ORG}: {pname} må ikke udføre opgaven", r.note),
+        return blocked([Reason("organisational",
+                               _noted(f"{_org(r, knowledge)}: {pname} må ikke udføre opgaven", r.note),
                                _ref(r.provision)) for r in org_deny])
 
     # (d) the base verdict
@@ -141,17 +151,24 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
     delegable_from: tuple[str, ...] = ()
     if member:
         verdict = Verdict.INDEPENDENT
-        reasons += [_reservation_reason(p, knowledge, f", som {pname} hører til")
-                    for p in reserving if any(profession.covers(g) for g in p.reserved_to)]
+        own = [p for p in reserving if any(profession.covers(g) for g in p.reserved_to)]
+        reasons += [_reservation_reason(p, knowledge, f", som {pname} hører til") for p in own]
+        conditions += _scopes(own, context)
     elif groups and legal_allow:
         verdict = Verdict.INDEPENDENT
         reasons += [_reservation_reason(p, knowledge, f", men {pname} har særlig lovhjemmel") for p in reserving]
+        conditions += _scopes([r.provision for r in legal_allow if r.provision is not None], context)
     elif groups:
         verdict = Verdict.DELEGATION
         delegable_from = tuple(groups)
         names = _join([knowledge.profession_name(g) for g in groups], "eller")
         conditions += [f"Kun som medhjælp ved delegation fra {names} (konkret delegation eller rammedelegation)",
                        COND_DELEGATION_RAMME, COND_DELEGATION_DUTIES]
+        if len(reserving) > 1:  # a group whose right is scoped can delegate only what it may do itself
+            for p in reserving:
+                for scope in _scopes([p], context):
+                    who = _join([knowledge.profession_name(g) for g in sorted(p.reserved_to)], "og")
+                    conditions.append(f"Delegation fra {who} kun inden for deres egen ret: {scope}")
         reasons += [_reservation_reason(p, knowledge, f"; {pname} kan kun udføre den som medhjælp ved delegation")
                     for p in reserving]
         for role, text in _DELEGATION_ROLE_TEXTS:
@@ -175,13 +192,18 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
     # 5. allow / conditions rules
     lifted = member or bool(legal_allow) or not groups
     for r in rules:
-        if r.effect in ("allow", "conditions"):
+        if r.effect in ("allow", "conditions", "delegation"):
             conditions.extend(r.conditions)
-            reasons.append(Reason(r.kind, _rule_text(r, pname, lifted), _ref(r.provision)))
+            reasons.append(Reason(r.kind, _rule_text(r, pname, lifted, knowledge), _ref(r.provision)))
 
-    # 6. competence gap
+    # 6. competence gap: it changes the verdict only where the answer does not rest on a legal right — a member
+    # of the reserving group, or a group with særlig lovhjemmel, may do the task whatever our competence data
+    # says; there the gap is advice (råd), shown but not turned into "…efter oplæring".
     missing, competence_reasons = _competence_gap(view.requirements, profession, knowledge)
-    if missing:
+    if missing and (member or (groups and legal_allow)):
+        competence_reasons = [Reason("competence", f"Råd (ændrer ikke den lovlige ret): {r.text}")
+                              for r in competence_reasons]
+    elif missing:
         verdict = Verdict.INDEPENDENT_AFTER_TRAINING if verdict is Verdict.INDEPENDENT \
             else Verdict.DELEGATION_AFTER_TRAINING
     reasons += competence_reasons
@@ -191,23 +213,48 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
 
 
 def _rule_in_context(rule: RuleFact, context: Context) -> bool:
-    if rule.provision is not None and not rule.provision.in_force(context.on):
+    if rule.provision is not None and not rule.provision.holds(context):
+        return False
+    if not context.covers_organisation(rule.scope_organisation):
         return False
     if rule.setting is not None and rule.setting != context.setting:
         return False
     return rule.complexity is None or rule.complexity == context.complexity
 
 
-def _rule_text(rule: RuleFact, pname: str, lifted: bool) -> str:
+_COMPLEXITY_DA = {"uncomplicated": "ukomplicerede forløb", "complex": "komplekse forløb"}
+
+
+def _scopes(provisions: Iterable[ProvisionFact], context: Context) -> list[str]:
+    """The conditions a scoped right carries: its scope text, or — for a provision that holds only at one
+    complexity when the context does not say which — that it holds only there."""
+    out = []
+    for p in provisions:
+        if p.scope:
+            out.append(p.scope)
+        elif p.complexity is not None and context.complexity is None:
+            out.append(f"Gælder kun ved {_COMPLEXITY_DA[p.complexity]}")
+    return out
+
+
+def _org(rule: RuleFact, knowledge: Knowledge) -> str:
+    """"Aftale eller lokal regel …", with where it holds when it is not national."""
+    where = rule.scope_organisation
+    return f"{ORG}, {knowledge.organisation_name(where)}" if where else ORG
+
+
+def _rule_text(rule: RuleFact, pname: str, lifted: bool, knowledge: Knowledge) -> str:
     if rule.kind == "legal":
-        text = (f"Særligt lovhjemlet: {pname} må udføre opgaven selvstændigt" if rule.effect == "allow"
-                else f"Lovgivningen stiller betingelser for, at {pname} udfører opgaven")
+        text = {"allow": f"Særligt lovhjemlet: {pname} må udføre opgaven selvstændigt",
+                "delegation": f"Særligt lovhjemlet: {pname} må udføre opgaven som medhjælp ved delegation, "
+                              f"selv om den ellers ikke kan delegeres"}.get(
+            rule.effect, f"Lovgivningen stiller betingelser for, at {pname} udfører opgaven")
     elif rule.effect == "allow":
-        text = f"{ORG} tillader, at {pname} udfører opgaven"
+        text = f"{_org(rule, knowledge)} tillader, at {pname} udfører opgaven"
         if not lifted:
             text += " – det ophæver ikke lovens forbehold, så kun som medhjælp ved delegation"
     else:
-        text = f"{ORG} stiller betingelser for, at {pname} udfører opgaven"
+        text = f"{_org(rule, knowledge)} stiller betingelser for, at {pname} udfører opgaven"
     return _noted(text, rule.note)
 
 

@@ -23,7 +23,7 @@ from typing import Any
 
 PROVISION_EFFECTS = frozenset({"reserves", "never_delegable", "requires_written_instruction", "other"})
 KINDS = frozenset({"legal", "organisational"})
-RULE_EFFECTS = frozenset({"allow", "deny", "conditions"})
+RULE_EFFECTS = frozenset({"allow", "deny", "conditions", "delegation"})
 REQUIREMENT_LEVELS = frozenset({"required", "desirable"})
 COMPLEXITIES = frozenset({"uncomplicated", "complex"})
 SHORTAGE_LEVELS = frozenset({"none", "low", "moderate", "high", "unknown"})
@@ -66,10 +66,14 @@ class ProvisionFact:
     valid_from: date | None = None
     valid_to: date | None = None
     verified: bool = True
+    scope: str = ""  # særligt lovhjemlet: the part of the task the right covers, shown as a condition
+    complexity: str | None = None  # the provision holds only at this patient complexity
+    organisation: str | None = None  # organisational provisions: the region/municipality they hold in
 
     def __post_init__(self) -> None:
         _check(self.effect, PROVISION_EFFECTS, "ProvisionFact", "effect")
         _check(self.kind, KINDS, "ProvisionFact", "kind")
+        _check(self.complexity, COMPLEXITIES, "ProvisionFact", "complexity", optional=True)
         _set(self, "reserved_to", frozenset(self.reserved_to))
         _set(self, "valid_from", _as_date(self.valid_from, "ProvisionFact", "valid_from"))
         _set(self, "valid_to", _as_date(self.valid_to, "ProvisionFact", "valid_to"))
@@ -83,6 +87,15 @@ class ProvisionFact:
         if self.valid_to is not None and on > self.valid_to:
             return False
         return True
+
+    def holds(self, context: Context) -> bool:
+        """In force on the context's date, for its complexity (an unstated complexity is the ordinary case, so a
+        provision for uncomplicated cases holds — with its scope shown), and in its organisation."""
+        if not self.in_force(context.on):
+            return False
+        if self.complexity is not None and context.complexity is not None and self.complexity != context.complexity:
+            return False
+        return context.covers_organisation(self.organisation)
 
 
 @dataclass(frozen=True)
@@ -108,7 +121,7 @@ class RuleFact:
     """
 
     slug: str
-    profession: str
+    profession: str | None  # None: every profession except ``except_professions`` (a group named in words)
     effect: str
     kind: str
     provision: ProvisionFact | None = None
@@ -116,14 +129,32 @@ class RuleFact:
     complexity: str | None = None
     conditions: tuple[str, ...] = ()
     note: str = ""
+    except_professions: frozenset[str] = frozenset()
+    organisation: str | None = None  # where an organisational rule holds; None: nationally
 
     def __post_init__(self) -> None:
+        _set(self, "except_professions", frozenset(self.except_professions))
+        if self.profession is not None and self.except_professions:
+            raise ValueError(f"RuleFact {self.slug!r}: except_professions is only for a rule without a profession")
         _check(self.effect, RULE_EFFECTS, "RuleFact", "effect")
         _check(self.kind, KINDS, "RuleFact", "kind")
         _check(self.complexity, COMPLEXITIES, "RuleFact", "complexity", optional=True)
         if isinstance(self.conditions, str):
             raise ValueError(f"RuleFact {self.slug!r}: conditions must be a sequence of strings, not a string")
         _set(self, "conditions", tuple(self.conditions))
+
+    def covers(self, profession: ProfessionFact) -> bool:
+        """The rule is about this profession: it names it or its parent, or names everyone but neither."""
+        if self.profession is not None:
+            return profession.covers(self.profession)
+        return not any(profession.covers(x) for x in self.except_professions)
+
+    @property
+    def scope_organisation(self) -> str | None:
+        """Where the rule holds: its own organisation, else its provision's."""
+        if self.organisation is not None:
+            return self.organisation
+        return self.provision.organisation if self.provision is not None else None
 
 
 @dataclass(frozen=True)
@@ -205,6 +236,7 @@ class Knowledge:
     educations: tuple[EducationFact, ...] = ()
     profession_names: Mapping[str, str] = field(default_factory=dict)
     delegation_provisions: Mapping[str, ProvisionFact] = field(default_factory=dict)
+    organisation_names: Mapping[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         unknown = set(self.delegation_provisions) - DELEGATION_ROLES
@@ -215,6 +247,7 @@ class Knowledge:
             )
         _set(self, "competence_names", _frozen_mapping(self.competence_names))
         _set(self, "profession_names", _frozen_mapping(self.profession_names))
+        _set(self, "organisation_names", _frozen_mapping(self.organisation_names))
         _set(self, "delegation_provisions", _frozen_mapping(self.delegation_provisions))
         _set(self, "educations", tuple(self.educations))
         by_competence: dict[str, list[EducationFact]] = {}
@@ -241,17 +274,33 @@ class Knowledge:
     def profession_name(self, slug: str) -> str:
         return self.profession_names.get(slug, slug)
 
+    def organisation_name(self, slug: str) -> str:
+        return self.organisation_names.get(slug, slug)
+
 
 @dataclass(frozen=True)
 class Context:
-    """The situation asked about: care setting, patient complexity and the date the law is read on."""
+    """The situation asked about: care setting, patient complexity, the date the law is read on, and the
+    organisation (region or municipality) whose own agreements count — with ``organisation_parents`` its region.
+    Without an organisation only the law and national agreements count."""
 
     setting: str | None = None
     complexity: str | None = None
     on: date = field(default_factory=date.today)
+    organisation: str | None = None
+    organisation_parents: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         if self.setting is not None and (not isinstance(self.setting, str) or not self.setting.strip()):
             raise ValueError(f"Context.setting must be a non-empty string or None; got {self.setting!r}")
+        if self.organisation is not None and (not isinstance(self.organisation, str) or not self.organisation.strip()):
+            raise ValueError(f"Context.organisation must be a non-empty string or None; got {self.organisation!r}")
+        if self.organisation is None and self.organisation_parents:
+            raise ValueError("Context.organisation_parents needs an organisation")
         _check(self.complexity, COMPLEXITIES, "Context", "complexity", optional=True)
         _set(self, "on", _as_date(self.on, "Context", "on", optional=False))
+        _set(self, "organisation_parents", tuple(self.organisation_parents))
+
+    def covers_organisation(self, organisation: str | None) -> bool:
+        """A national fact (None) holds everywhere; an organisation's only in it or in a municipality under it."""
+        return organisation is None or organisation == self.organisation or organisation in self.organisation_parents

@@ -117,24 +117,27 @@ def shortlist(holder: ProfessionFact, tasks: Iterable[TaskFact], professions: It
 def _best_takers(view: _TaskView, masks: _Masks, context: Context, knowledge: Knowledge,
                  limit: int) -> tuple[tuple[str, Verdict], ...]:
     ranked: list[tuple[tuple[int, int, int], str, Verdict]] = []
-    exact = masks.covered_by({r.profession for r in view.rules})  # rules name a group; the engine decides those
+    # Rules name a group (or everyone but some); the engine decides the takers they cover.
+    exact = masks.all if any(r.profession is None for r in view.rules) else \
+        masks.covered_by({r.profession for r in view.rules})
     for bit in _bits(exact):
         result = _judge(view, masks.order[bit], context, knowledge)
         if result.verdict is not Verdict.NOT_ALLOWED:
             ranked.append(((result.verdict.rank, len(result.missing_competences), bit), result.profession,
                            result.verdict))
     fast = masks.all & ~exact
+    # (base rank, takers, whether a gap lowers the verdict): members keep "independent" whatever they miss.
     if view.groups:
         members = masks.covered_by(view.groups) & fast
-        bases = [(0, members)] + ([] if view.never else [(2, fast & ~members)])
+        bases = [(0, members, False)] + ([] if view.never else [(2, fast & ~members, True)])
     else:
-        bases = [(0, fast)]
+        bases = [(0, fast, True)]
     required = list(dict.fromkeys(q.competence for q in view.requirements if q.level == "required"))
     classes = masks.missing_classes(required)
-    for base, group in bases:
+    for base, group, gap_counts in bases:
         taken = 0
         for missing, with_missing in enumerate(classes):
-            rank = base + (1 if missing else 0)
+            rank = base + (1 if missing and gap_counts else 0)
             for bit in _bits(group & with_missing):
                 ranked.append(((rank, missing, bit), masks.order[bit].slug, _BY_RANK[rank]))
                 taken += 1

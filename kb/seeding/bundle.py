@@ -127,7 +127,8 @@ def check_references(bundle: SeedBundle, known_elsewhere: dict[str, set[str]] | 
     partial bundle such as an editor's draft, among `known_elsewhere`: slugs per kind already in the database)."""
     errors: list[SeedError] = []
     seen: dict[tuple[str, str], Origin] = {}
-    for section in ("settings", "sources", "competences", "professions", "legal_acts", "educations", "tasks", "rules"):
+    for section in ("settings", "organisations", "sources", "competences", "professions", "legal_acts", "educations",
+                    "tasks", "rules"):
         for e in bundle.entries(section):
             key = (section, e.data.slug)
             if key in seen:
@@ -148,6 +149,7 @@ def check_references(bundle: SeedBundle, known_elsewhere: dict[str, set[str]] | 
         "setting": bundle.slugs("settings"), "document": bundle.slugs("sources"),
         "competence": bundle.slugs("competences"), "profession": bundle.slugs("professions"),
         "provision": bundle.provision_slugs(), "task": bundle.slugs("tasks"),
+        "organisation": bundle.slugs("organisations"),
     }
     for kind, slugs in (known_elsewhere or {}).items():
         known[kind] = known[kind] | slugs
@@ -168,8 +170,12 @@ def check_references(bundle: SeedBundle, known_elsewhere: dict[str, set[str]] | 
                 need(o, "parent", "profession", d.parent)
                 for i, c in enumerate(d.competences):
                     need(o, f"competences.{i}", "competence", c)
+            elif section == "organisations":
+                need(o, "parent", "organisation", d.parent)
             elif section == "legal_acts":
+                need(o, "organisation", "organisation", d.organisation)
                 for i, p in enumerate(d.provisions):
+                    need(o, f"provisions.{i}.organisation", "organisation", p.organisation)
                     for j, prof in enumerate(p.reserved_to):
                         need(o, f"provisions.{i}.reserved_to.{j}", "profession", prof)
             elif section == "educations":
@@ -194,8 +200,11 @@ def check_references(bundle: SeedBundle, known_elsewhere: dict[str, set[str]] | 
             elif section == "rules":
                 need(o, "task", "task", d.task)
                 need(o, "profession", "profession", d.profession)
+                for i, prof in enumerate(d.except_professions):
+                    need(o, f"except_professions.{i}", "profession", prof)
                 need(o, "provision", "provision", d.provision)
                 need(o, "setting", "setting", d.setting)
+                need(o, "organisation", "organisation", d.organisation)
     return errors
 
 

@@ -98,10 +98,18 @@ class Loader:
         for e in self.b.entries("settings"):
             d = e.data
             self._set(self._get_or_new(m.Setting, d.slug, "miljø"), "miljø", name=d.name, name_en=d.name_en)
+        orgs = self.b.entries("organisations")
+        for e in orgs:  # first pass: create all, so parents resolve in any order
+            self._get_or_new(m.Organisation, e.data.slug, "organisation")
+        rows = self._all(m.Organisation)
+        for e in orgs:
+            d = e.data
+            self._set(rows[d.slug], "organisation", name=d.name, name_en=d.name_en, kind=d.kind,
+                      parent=rows[d.parent] if d.parent else None)
         for e in self.b.entries("sources"):
             d = e.data
             self._set(self._get_or_new(m.SourceDocument, d.slug, "kilde"), "kilde", title=d.title, file=d.file,
-                      publisher=d.publisher, year=d.year, description=d.description)
+                      publisher=d.publisher, year=d.year, description=d.description, url=d.url)
         for e in self.b.entries("competences"):
             d = e.data
             self._set(self._get_or_new(m.Competence, d.slug, "kompetence"), "kompetence", name=d.name,
@@ -138,16 +146,25 @@ class Loader:
 
     def _law(self) -> None:
         self._all(m.Provision, selectinload(m.Provision.reserved_to))
+        orgs = self._all(m.Organisation)
         for e in self.b.entries("legal_acts"):
             d = e.data
             act = self._get_or_new(m.LegalAct, d.slug, "retsakt")
             self._set(act, "retsakt", short_name=d.short_name, title=d.title, reference=d.reference, url=d.url,
-                      kind=d.kind, verified=d.verified, verification_note=d.verification_note)
+                      kind=d.kind, organisation=orgs[d.organisation] if d.organisation else None,
+                      valid_from=d.valid_from, valid_to=d.valid_to, verified=d.verified,
+                      verified_source=d.verified_source, verified_on=d.verified_on,
+                      verification_note=d.verification_note)
             for pd in d.provisions:
                 p = self._get_or_new(m.Provision, pd.slug, "bestemmelse")
+                inherits = pd.verified is None  # a provision silent on verification takes the act's
+                org = pd.organisation or d.organisation
                 self._set(p, "bestemmelse", act=act, reference=pd.reference, title=pd.title, summary=pd.summary,
                           url=pd.url, valid_from=pd.valid_from, valid_to=pd.valid_to, effect=pd.effect,
-                          kind=pd.kind or d.kind, verified=d.verified if pd.verified is None else pd.verified,
+                          scope=pd.scope, complexity=pd.complexity, organisation=orgs[org] if org else None,
+                          kind=pd.kind or d.kind, verified=d.verified if inherits else pd.verified,
+                          verified_source=pd.verified_source or (d.verified_source if inherits else ""),
+                          verified_on=pd.verified_on or (d.verified_on if inherits else None),
                           verification_note=pd.verification_note)
                 self._collection(p, "bestemmelse", "reserved_to", m.Profession, pd.reserved_to)
 
@@ -214,16 +231,18 @@ class Loader:
                     for x in evidence])
 
     def _rules(self) -> None:
-        self._all(m.Rule, selectinload(m.Rule.citations))
+        self._all(m.Rule, selectinload(m.Rule.citations), selectinload(m.Rule.exceptions))
         tasks, professions = self._all(m.Task), self._all(m.Profession)
-        settings, provisions = self._all(m.Setting), self._all(m.Provision)
+        settings, provisions, orgs = self._all(m.Setting), self._all(m.Provision), self._all(m.Organisation)
         for e in self.b.entries("rules"):
             d, label = e.data, "regel"
             r = self._get_or_new(m.Rule, d.slug, label)
-            self._set(r, label, task=tasks[d.task], profession=professions[d.profession],
+            self._set(r, label, task=tasks[d.task], profession=professions[d.profession] if d.profession else None,
                       setting=settings[d.setting] if d.setting else None, complexity=d.complexity,
+                      organisation=orgs[d.organisation] if d.organisation else None,
                       effect=d.effect, kind=d.kind, provision=provisions[d.provision] if d.provision else None,
                       conditions=list(d.conditions), note=d.note)
+            self._collection(r, label, "exceptions", m.Profession, d.except_professions)
             self._sync_citations(r, label, d.sources)
 
     def _synonyms(self) -> None:

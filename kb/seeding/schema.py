@@ -10,6 +10,8 @@ from typing import Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from kb.official_sources import official_problem
+
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 Slug = str
@@ -56,6 +58,16 @@ class Setting(Strict):
     _slug = field_validator("slug")(check_slug)
 
 
+class Organisation(Strict):
+    """A region or municipality whose own agreements and instructions (organisational rules) apply to it."""
+    slug: Slug
+    name: str
+    name_en: str = ""
+    kind: Literal["region", "municipality"]
+    parent: Optional[Slug] = None  # the region a municipality lies in
+    _slug = field_validator("slug")(check_slug)
+
+
 class Source(Strict):
     slug: Slug
     title: str
@@ -63,7 +75,15 @@ class Source(Strict):
     publisher: str = ""
     year: Optional[int] = None
     description: str = ""
+    url: str = ""  # the publisher's public address of the report
     _slug = field_validator("slug")(check_slug)
+
+    @field_validator("url")
+    @classmethod
+    def web_address(cls, value: str) -> str:
+        if value and not value.startswith(("https://", "http://")):
+            raise ValueError("url skal begynde med https:// eller http://")
+        return value
 
 
 class Competence(Strict):
@@ -123,8 +143,13 @@ class ProvisionIn(Strict):
     valid_to: Optional[date] = None
     effect: Literal["reserves", "never_delegable", "requires_written_instruction", "other"] = "other"
     reserved_to: list[Slug] = []
+    scope: str = ""  # the part of a task the right covers (særligt lovhjemlet), shown as a condition
+    complexity: Optional[Literal["uncomplicated", "complex"]] = None  # the provision holds only at this complexity
+    organisation: Optional[Slug] = None  # organisational provisions: the region/municipality (default: the act's)
     kind: Optional[Literal["legal", "organisational"]] = None
     verified: Optional[bool] = None
+    verified_source: str = ""  # the official text it was checked against
+    verified_on: Optional[date] = None
     verification_note: str = ""
     _slug = field_validator("slug")(check_slug)
 
@@ -136,6 +161,11 @@ class ProvisionIn(Strict):
             raise ValueError("en bestemmelse med effect: reserves skal angive reserved_to")
         if not self.url.startswith(("https://", "http://")):
             raise ValueError("url skal begynde med https:// eller http://")
+        if self.verified and self.kind is not None:  # silent on kind: the act's check below decides
+            problem = official_problem(True, self.verified_source, self.verified_on,
+                                       organisational=self.kind == "organisational")
+            if problem:
+                raise ValueError(problem)
         return self
 
 
@@ -143,13 +173,37 @@ class LegalAct(Strict):
     slug: Slug
     short_name: str
     title: str = ""
-    reference: str = ""
+    reference: str = ""  # the act's number: LBK nr. … af …, BEK nr. …, VEJ nr. …, lov nr. …
     url: str
     kind: Literal["legal", "organisational"] = "legal"
+    organisation: Optional[Slug] = None  # organisational acts: whose agreement or instruction it is
+    valid_from: Optional[date] = None
+    valid_to: Optional[date] = None
     verified: bool = False
+    verified_source: str = ""
+    verified_on: Optional[date] = None
     verification_note: str = ""
     provisions: list[ProvisionIn] = []
     _slug = field_validator("slug")(check_slug)
+
+    @model_validator(mode="after")
+    def verified_officially(self) -> "LegalAct":
+        """Verified only against an official text, with the date: the act itself and each provision, which
+        inherits the act's verification (and source and date) when it says nothing of its own."""
+        if self.valid_from and self.valid_to and self.valid_from > self.valid_to:
+            raise ValueError("valid_from skal ligge før eller på valid_to")
+        problem = official_problem(self.verified, self.verified_source, self.verified_on,
+                                   organisational=self.kind == "organisational")
+        if problem:
+            raise ValueError(problem)
+        for p in self.provisions:
+            verified = self.verified if p.verified is None else p.verified
+            source = p.verified_source or (self.verified_source if p.verified is None else "")
+            on = p.verified_on or (self.verified_on if p.verified is None else None)
+            problem = official_problem(verified, source, on, organisational=(p.kind or self.kind) == "organisational")
+            if problem:
+                raise ValueError(f"bestemmelse {p.slug}: {problem}")
+        return self
 
 
 class Education(Strict):
@@ -219,12 +273,15 @@ class Task(Strict):
 class RuleIn(Strict):
     slug: Slug
     task: Slug
-    profession: Slug
-    effect: Literal["allow", "deny", "conditions"]
+    profession: Optional[Slug] = None
+    all_professions: bool = False  # a rule that names groups in words: "all but physicians"
+    except_professions: list[Slug] = []
+    effect: Literal["allow", "deny", "conditions", "delegation"]
     kind: Literal["legal", "organisational"]
     provision: Optional[Slug] = None
     setting: Optional[Slug] = None
     complexity: Optional[Literal["uncomplicated", "complex"]] = None
+    organisation: Optional[Slug] = None  # organisational rules: where they hold (default: the provision's)
     conditions: list[str] = []
     note: str = ""
     sources: list[Citation] = []
@@ -234,6 +291,12 @@ class RuleIn(Strict):
     def legal_cites(self) -> "RuleIn":
         if self.kind == "legal" and not self.provision:
             raise ValueError("en juridisk regel skal henvise til en bestemmelse (provision)")
+        if self.effect == "delegation" and self.kind != "legal":
+            raise ValueError("effect: delegation (særlig hjemmel til at være medhjælp) kan kun være lovbestemt")
+        if bool(self.profession) == self.all_professions:
+            raise ValueError("en regel gælder enten én faggruppe (profession) eller alle (all_professions: true)")
+        if self.except_professions and not self.all_professions:
+            raise ValueError("except_professions kræver all_professions: true")
         return self
 
 
@@ -246,6 +309,7 @@ class SynonymIn(Strict):
 # Section name → entry model, in the order the loader applies them (references point backwards).
 SECTIONS: dict[str, type[BaseModel]] = {
     "settings": Setting,
+    "organisations": Organisation,
     "sources": Source,
     "competences": Competence,
     "professions": Profession,

@@ -352,7 +352,9 @@ COLUMNS: dict[str, list[Column]] = {
     ],
     "competence": _text("slug", "name", "name_en", "kind", "description"),
     "rule": [
-        *_text("slug", "task", "profession", "effect", "kind"), Column("provision", **_OPTIONAL),
+        *_text("slug", "task"), Column("profession", **_OPTIONAL), Column("all_professions", **_BOOL),
+        Column("except_professions", **_SLUGS), *_text("effect", "kind"), Column("provision", **_OPTIONAL),
+        Column("organisation", **_OPTIONAL),
         Column("setting", **_OPTIONAL), Column("complexity", **_OPTIONAL), Column("conditions", **_LIST),
         Column("note"), Column("sources", **_SOURCES),
     ],

@@ -16,12 +16,14 @@ from kb.whomay.service import BadContext, matrix_by_slug, parse_context
 @click.option("--setting", help="Miljø (slug), fx sygehus.")
 @click.option("--complexity", type=click.Choice(["uncomplicated", "complex"]), help="Patienternes kompleksitet.")
 @click.option("--date", "on", help="Læs reglerne som de gælder på denne dato (ÅÅÅÅ-MM-DD).")
+@click.option("--organisation", help="Region eller kommune (slug), hvis egne aftaler skal regnes med.")
 @click.option("--reasons/--no-reasons", default=True, help="Vis betingelser og begrundelser.")
 @with_appcontext
-def who_may_command(task, profession, setting, complexity, on, reasons):
+def who_may_command(task, profession, setting, complexity, on, organisation, reasons):
     """Hvem må overtage opgaven TASK, og på hvilke betingelser?"""
     try:
-        context = parse_context({"setting": setting, "complexity": complexity, "date": on})
+        context = parse_context({"setting": setting, "complexity": complexity, "date": on,
+                                 "organisation": organisation})
     except BadContext as exc:
         raise click.BadParameter(str(exc), param_hint=f"--{exc.parameter}") from None
     matrix = matrix_by_slug(task, context)
@@ -36,7 +38,8 @@ def who_may_command(task, profession, setting, complexity, on, reasons):
             sys.exit(2)
     click.echo(f"{matrix.task.title} ({matrix.task.slug})")
     click.echo(f"Dato {context.on.isoformat()}; miljø {context.setting or 'alle'}; "
-               f"patienter {context.complexity or 'ikke angivet'}\n")
+               f"patienter {context.complexity or 'ikke angivet'}; "
+               f"organisation {context.organisation or 'ingen (kun lov og nationale aftaler)'}\n")
     width = max(len(matrix.name(r.profession)) for r in results)
     click.echo(f"{'Faggruppe':<{width}}  {'Afgørelse':<30}  Mangler")
     click.echo(f"{'-' * width}  {'-' * 30}  {'-' * 20}")

@@ -28,11 +28,22 @@ def provision_fact(p: m.Provision) -> ProvisionFact:
     return ProvisionFact(
         slug=p.slug, act=p.act.short_name, ref=p.reference, title=p.title, url=p.url, effect=p.effect,
         reserved_to=frozenset(x.slug for x in p.reserved_to), kind=p.kind, valid_from=p.valid_from,
-        valid_to=p.valid_to, verified=p.verified)
+        valid_to=p.valid_to, verified=p.verified, scope=p.scope or "", complexity=p.complexity,
+        organisation=p.organisation.slug if p.organisation else None)
+
+
+def rule_fact(r: m.Rule) -> RuleFact:
+    return RuleFact(slug=r.slug, profession=r.profession.slug if r.profession else None, effect=r.effect,
+                    kind=r.kind, provision=provision_fact(r.provision) if r.provision else None,
+                    setting=r.setting.slug if r.setting else None, complexity=r.complexity,
+                    conditions=tuple(r.conditions), note=r.note,
+                    except_professions=frozenset(x.slug for x in r.exceptions),
+                    organisation=r.organisation.slug if r.organisation else None)
 
 
 def _provision_loads(attr):
-    return (selectinload(attr).selectinload(m.Provision.act), selectinload(attr).selectinload(m.Provision.reserved_to))
+    return (selectinload(attr).selectinload(m.Provision.act), selectinload(attr).selectinload(m.Provision.reserved_to),
+            selectinload(attr).selectinload(m.Provision.organisation))
 
 
 TASK_LOADS = (
@@ -40,9 +51,12 @@ TASK_LOADS = (
     selectinload(m.Task.requirements).selectinload(m.TaskRequirement.competence),
     selectinload(m.Task.holders),
     selectinload(m.Task.rules).selectinload(m.Rule.profession),
+    selectinload(m.Task.rules).selectinload(m.Rule.exceptions),
+    selectinload(m.Task.rules).selectinload(m.Rule.organisation),
     selectinload(m.Task.rules).selectinload(m.Rule.setting),
     selectinload(m.Task.rules).selectinload(m.Rule.provision).selectinload(m.Provision.act),
     selectinload(m.Task.rules).selectinload(m.Rule.provision).selectinload(m.Provision.reserved_to),
+    selectinload(m.Task.rules).selectinload(m.Rule.provision).selectinload(m.Provision.organisation),
 )
 
 
@@ -51,10 +65,7 @@ def task_fact(t: m.Task) -> TaskFact:
         slug=t.slug, title=t.title, category=t.category,
         provisions=tuple(provision_fact(p) for p in t.provisions),
         requirements=tuple(Requirement(r.competence.slug, r.level, r.complexity) for r in t.requirements),
-        rules=tuple(RuleFact(slug=r.slug, profession=r.profession.slug, effect=r.effect, kind=r.kind,
-                             provision=provision_fact(r.provision) if r.provision else None,
-                             setting=r.setting.slug if r.setting else None, complexity=r.complexity,
-                             conditions=tuple(r.conditions), note=r.note) for r in t.rules),
+        rules=tuple(rule_fact(r) for r in t.rules),
         holders=frozenset(h.slug for h in t.holders))
 
 
@@ -65,6 +76,7 @@ class Catalogue:
     professions: tuple[ProfessionFact, ...]
     knowledge: Knowledge
     names_en: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → slug → English name
+    organisations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug → its parents (its region)
 
     def profession(self, slug: str) -> ProfessionFact | None:
         return next((p for p in self.professions if p.slug == slug), None)
@@ -124,6 +136,7 @@ def _build_catalogue() -> Catalogue:
         .options(selectinload(m.Provision.act), selectinload(m.Provision.reserved_to))).all()
     by_slug = {p.slug: provision_fact(p) for p in delegation}
     competence_rows = db.session.execute(sa.select(m.Competence.slug, m.Competence.name, m.Competence.name_en)).all()
+    orgs = db.session.scalars(sa.select(m.Organisation).options(selectinload(m.Organisation.parent))).all()
     knowledge = Knowledge(
         competence_names={slug: name for slug, name, _ in competence_rows},
         educations=tuple(EducationFact(slug=e.slug, name=e.name, competences=frozenset(gives.get(e.id, ())),
@@ -131,11 +144,14 @@ def _build_catalogue() -> Catalogue:
                          for e in educations),
         profession_names={r.slug: r.name for r in rows},
         delegation_provisions={role: by_slug[s] for role, s in DELEGATION_PROVISION_SLUGS.items() if s in by_slug},
+        organisation_names={o.slug: o.name for o in orgs},
     )
     names_en = {"profession": {r.slug: r.name_en for r in rows if r.name_en},
                 "competence": {slug: en for slug, _, en in competence_rows if en},
-                "education": {e.slug: e.name_en for e in educations if e.name_en}}
-    return Catalogue(professions=professions, knowledge=knowledge, names_en=names_en)
+                "education": {e.slug: e.name_en for e in educations if e.name_en},
+                "organisation": {o.slug: o.name_en for o in orgs if o.name_en}}
+    return Catalogue(professions=professions, knowledge=knowledge, names_en=names_en,
+                     organisations={o.slug: o.chain()[1:] for o in orgs})
 
 
 def load_task(slug: str) -> m.Task | None:
@@ -143,5 +159,10 @@ def load_task(slug: str) -> m.Task | None:
         sa.select(m.Task).where(m.Task.slug == slug, m.Task.status == "published").options(*TASK_LOADS))
 
 
-def make_context(setting: str | None = None, complexity: str | None = None, on: date | None = None) -> Context:
-    return Context(setting=setting or None, complexity=complexity or None, on=on or date.today())
+def make_context(setting: str | None = None, complexity: str | None = None, on: date | None = None,
+                 organisation: str | None = None) -> Context:
+    """The engine's context; an organisation brings its region along (a region's agreements hold in its
+    municipalities). An unknown organisation is the caller's to refuse (``parse_context``)."""
+    parents = load_catalogue().organisations.get(organisation, ()) if organisation else ()
+    return Context(setting=setting or None, complexity=complexity or None, on=on or date.today(),
+                   organisation=organisation or None, organisation_parents=parents)

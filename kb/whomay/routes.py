@@ -19,7 +19,8 @@ def _context():
 
 
 def _context_dict(context) -> dict:
-    return {"setting": context.setting, "complexity": context.complexity, "date": context.on.isoformat()}
+    return {"setting": context.setting, "complexity": context.complexity, "date": context.on.isoformat(),
+            "organisation": context.organisation}
 
 
 def result_dict(result: Result, names) -> dict:

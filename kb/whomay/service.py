@@ -25,8 +25,12 @@ class BadContext(ValueError):
 
 
 def parse_context(args) -> Context:
-    """setting / complexity / date from request args, each checked, into an engine Context."""
+    """setting / complexity / date / organisation from request args, each checked, into an engine Context."""
     setting = (args.get("setting") or "").strip() or None
+    organisation = (args.get("organisation") or "").strip() or None
+    if organisation and organisation not in load_catalogue().organisations:
+        raise BadContext("organisation", gettext("'organisation': ukendt region eller kommune '%(value)s'.",
+                                                 value=organisation))
     complexity = (args.get("complexity") or "").strip() or None
     raw_date = (args.get("date") or "").strip() or None
     if setting and db.session.scalar(sa.select(m.Setting.id).where(m.Setting.slug == setting)) is None:
@@ -41,7 +45,7 @@ def parse_context(args) -> Context:
         except ValueError:
             raise BadContext("date", gettext("'date' skal være en dato som ÅÅÅÅ-MM-DD (fik '%(value)s').",
                                              value=raw_date)) from None
-    return make_context(setting, complexity, on)
+    return make_context(setting, complexity, on, organisation)
 
 
 @dataclass(frozen=True)
@@ -120,7 +124,8 @@ def shiftable_for(profession_slug: str, context: Context, limit_takers: int = 5)
         return shortlist(holder, load_task_facts_held_by(profession_slug), catalogue.professions, context,
                          catalogue.knowledge, limit_takers)
 
-    name = f"{profession_slug}|{context.setting}|{context.complexity}|{context.on.isoformat()}|{limit_takers}"
+    name = (f"{profession_slug}|{context.setting}|{context.complexity}|{context.on.isoformat()}|"
+            f"{context.organisation}|{limit_takers}")
     items = cached(db.session, name, build, family="whomay.shortlist", keep=4)  # ~20 MB each for nurses
     return Shiftable(holder=profession_slug, shortlist=items, context=context, catalogue=catalogue)
 

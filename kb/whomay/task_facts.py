@@ -17,6 +17,7 @@ from kb import models as m
 from kb.extensions import db
 from kb.knowledge_state import cached
 from kb.models.law import provision_reserved_to
+from kb.models.rule import rule_exception
 from kb.models.task import task_holder, task_provision
 from kb.rules import ProvisionFact, Requirement, RuleFact, TaskFact
 
@@ -27,6 +28,8 @@ class _Lookups:
     professions: dict[int, str]
     competences: dict[int, str]
     settings: dict[int, str]
+    organisations: dict[int, str]
+    rule_exceptions: dict[int, frozenset[str]]  # rule id → the groups a rule for "everyone but …" leaves out
 
 
 def _build_lookups() -> _Lookups:
@@ -36,26 +39,38 @@ def _build_lookups() -> _Lookups:
     for provision_id, profession_id in s.execute(sa.select(provision_reserved_to.c.provision_id,
                                                            provision_reserved_to.c.profession_id)):
         reserved.setdefault(provision_id, set()).add(professions[profession_id])
+    organisations = dict(s.execute(sa.select(m.Organisation.id, m.Organisation.slug)).all())
     rows = s.execute(sa.select(m.Provision.id, m.Provision.slug, m.LegalAct.short_name, m.Provision.reference,
                                m.Provision.title, m.Provision.url, m.Provision.effect, m.Provision.kind,
-                               m.Provision.valid_from, m.Provision.valid_to, m.Provision.verified)
+                               m.Provision.valid_from, m.Provision.valid_to, m.Provision.verified,
+                               m.Provision.scope, m.Provision.complexity, m.Provision.organisation_id)
                      .join(m.LegalAct, m.LegalAct.id == m.Provision.act_id)).all()
     provisions = {r.id: ProvisionFact(slug=r.slug, act=r.short_name, ref=r.reference, title=r.title, url=r.url,
                                       effect=r.effect, reserved_to=frozenset(reserved.get(r.id, ())), kind=r.kind,
-                                      valid_from=r.valid_from, valid_to=r.valid_to, verified=r.verified)
+                                      valid_from=r.valid_from, valid_to=r.valid_to, verified=r.verified,
+                                      scope=r.scope or "", complexity=r.complexity,
+                                      organisation=organisations.get(r.organisation_id))
                   for r in rows}
+    exceptions: dict[int, set[str]] = {}
+    for rule_id, profession_id in s.execute(sa.select(rule_exception.c.rule_id, rule_exception.c.profession_id)):
+        exceptions.setdefault(rule_id, set()).add(professions[profession_id])
     return _Lookups(provisions=provisions, professions=professions,
                     competences=dict(s.execute(sa.select(m.Competence.id, m.Competence.slug)).all()),
-                    settings=dict(s.execute(sa.select(m.Setting.id, m.Setting.slug)).all()))
+                    settings=dict(s.execute(sa.select(m.Setting.id, m.Setting.slug)).all()),
+                    organisations=organisations,
+                    rule_exceptions={k: frozenset(v) for k, v in exceptions.items()})
 
 
-def _rule_fact(look: _Lookups, slug, profession_id, effect, kind, provision_id, setting_id, complexity, conditions,
-               note) -> RuleFact:
+def _rule_fact(look: _Lookups, rule_id, slug, profession_id, effect, kind, provision_id, setting_id, complexity,
+               conditions, note, organisation_id) -> RuleFact:
     """A rule row (ids resolved through the look-ups) as the engine's fact."""
-    return RuleFact(slug=slug, profession=look.professions[profession_id], effect=effect, kind=kind,
+    return RuleFact(slug=slug, profession=look.professions[profession_id] if profession_id is not None else None,
+                    effect=effect, kind=kind,
                     provision=look.provisions[provision_id] if provision_id is not None else None,
                     setting=look.settings[setting_id] if setting_id is not None else None, complexity=complexity,
-                    conditions=tuple(conditions or ()), note=note or "")
+                    conditions=tuple(conditions or ()), note=note or "",
+                    except_professions=look.rule_exceptions.get(rule_id, frozenset()),
+                    organisation=look.organisations.get(organisation_id))
 
 
 def _lookups() -> _Lookups:
@@ -86,12 +101,12 @@ def load_task_facts(where: sa.ColumnElement[bool], order_by=(m.Task.title, m.Tas
         requirements.setdefault(task_id, []).append(Requirement(look.competences[competence_id], level, complexity))
     rules: dict[int, list[RuleFact]] = {}
     rule = m.Rule.__table__
-    for r in per_task(rule.c.slug, rule.c.profession_id, rule.c.effect, rule.c.kind, rule.c.provision_id,
-                      rule.c.setting_id, rule.c.complexity, rule.c.conditions, rule.c.note,
+    for r in per_task(rule.c.id, rule.c.slug, rule.c.profession_id, rule.c.effect, rule.c.kind, rule.c.provision_id,
+                      rule.c.setting_id, rule.c.complexity, rule.c.conditions, rule.c.note, rule.c.organisation_id,
                       table=rule, order=(rule.c.slug,)):
         rules.setdefault(r.task_id, []).append(_rule_fact(
-            look, r.slug, r.profession_id, r.effect, r.kind, r.provision_id, r.setting_id, r.complexity,
-            r.conditions, r.note))
+            look, r.id, r.slug, r.profession_id, r.effect, r.kind, r.provision_id, r.setting_id, r.complexity,
+            r.conditions, r.note, r.organisation_id))
     tasks = s.execute(sa.select(m.Task.id, m.Task.slug, m.Task.title, m.Task.category)
                       .join(chosen, chosen.c.id == m.Task.id).order_by(*order_by)).all()
     return [TaskFact(slug=t.slug, title=t.title, category=t.category,
@@ -119,8 +134,8 @@ def load_task_fact(slug: str) -> TaskFact | None:
     integer, text = sa.Integer(), sa.Text()
 
     def part(name, table, order_int=None, order_text=None, ints=(), texts=()):
-        """One collection as rows of (part, order by int, order by text, n1..n3, t1..t6); NULL-padded."""
-        ints = [*ints, *[None] * (3 - len(ints))]
+        """One collection as rows of (part, order by int, order by text, n0..n4, t0..t5); NULL-padded."""
+        ints = [*ints, *[None] * (5 - len(ints))]
         texts = [*texts, *[None] * (6 - len(texts))]
         columns = [sa.literal(name, text).label("part"),
                    sa.cast(order_int if order_int is not None else sa.null(), integer).label("oi"),
@@ -135,7 +150,7 @@ def load_task_fact(slug: str) -> TaskFact | None:
         part("p", task_provision, ints=(task_provision.c.provision_id,)),
         part("q", req, order_int=req.c.id, ints=(req.c.competence_id,), texts=(req.c.level, req.c.complexity)),
         part("r", rule, order_text=rule.c.slug,
-             ints=(rule.c.profession_id, rule.c.provision_id, rule.c.setting_id),
+             ints=(rule.c.profession_id, rule.c.provision_id, rule.c.setting_id, rule.c.id, rule.c.organisation_id),
              texts=(rule.c.slug, rule.c.effect, rule.c.kind, rule.c.complexity, rule.c.conditions, rule.c.note)),
     ).order_by(sa.text("part"), sa.text("oi"), sa.text("ot"))).all()
     holders, provisions, requirements, rules = set(), [], [], []
@@ -147,8 +162,8 @@ def load_task_fact(slug: str) -> TaskFact | None:
         elif r.part == "q":
             requirements.append(Requirement(look.competences[r.n0], r.t0, r.t1))
         else:
-            rules.append(_rule_fact(look, r.t0, r.n0, r.t1, r.t2, r.n1, r.n2, r.t3,
-                                    json.loads(r.t4) if r.t4 else None, r.t5))
+            rules.append(_rule_fact(look, r.n3, r.t0, r.n0, r.t1, r.t2, r.n1, r.n2, r.t3,
+                                    json.loads(r.t4) if r.t4 else None, r.t5, r.n4))
     return TaskFact(slug=task.slug, title=task.title, category=task.category,
                     provisions=tuple(sorted(provisions, key=_slug)), requirements=tuple(requirements),
                     rules=tuple(rules), holders=frozenset(holders))

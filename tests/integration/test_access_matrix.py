@@ -58,6 +58,8 @@ MATRIX: dict[str, Access] = {
     "api.professions":           Access(A, None),
     "api.profession":            Access(A, None),
     "api.shiftable":             Access(A, None),
+    "api.provisions":            Access(A, None),
+    "api.provision":             Access(A, None),
     "pdf.role_description":      Access(A, None),  # ?plan=<id> needs the plan's owner: test_pdf.py
     "pdf.task_sheet":            Access(A, None),
     # Accounts

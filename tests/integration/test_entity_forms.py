@@ -195,12 +195,46 @@ def test_a_new_provision_under_an_act_from_the_form(app):
         data = MultiDict([
             ("act", "autorisationsloven"), ("slug", "aut-99"), ("reference", "§ 99"), ("url", "https://x.dk/99"),
             ("effect", "reserves"), ("reserved_to", "sygeplejerske"), ("provision_kind", "legal"),
-            ("valid_from", "2025-01-01"), ("valid_to", ""), ("verified", "y"), ("reason", "Ny")])
+            ("valid_from", "2025-01-01"), ("valid_to", ""), ("verified", "y"),
+            ("verified_source", "https://www.retsinformation.dk/eli/lta/2024/1008"), ("verified_on", "2026-12-01"),
+            ("scope", "Kun på voksne"), ("complexity", "uncomplicated"), ("reason", "Ny")])
         form = post("provision", data)
         assert form.validate(), form.errors
         doc = form.document()
         assert doc["valid_from"] == "2025-01-01" and doc["valid_to"] is None and doc["verified"] is True
+        assert doc["verified_source"] == "https://www.retsinformation.dk/eli/lta/2024/1008"
+        assert doc["verified_on"] == "2026-12-01" and doc["scope"] == "Kun på voksne"
+        assert doc["complexity"] == "uncomplicated"
         documents.bundle_of(db.session, [("provision", doc, "provision")])  # references exist
+
+
+@pytest.mark.parametrize("kind, slug", [("provision", "aut-54-4-1"), ("legal_act", "autorisationsloven")])
+def test_verified_only_against_an_official_source_with_a_date(app, kind, slug):
+    """Bad input (issue 23): "verified" without the official text it was checked against, against a private
+    consolidation, or without the date, is refused beside the field, and what was typed stays."""
+    with app.test_request_context():
+        form, ok = _edit_post(kind, slug, verified="y", verified_source="", verified_on="2026-12-01")
+        assert not ok
+        _beside(kind, form, form.verified_source, "skal have den officielle kilde")
+        private = "https://www.elov.dk/lov-om-autorisation/paragraf/54/"
+        form, ok = _edit_post(kind, slug, verified="y", verified_source=private, verified_on="2026-12-01")
+        assert not ok
+        _beside(kind, form, form.verified_source, "ikke en officiel tekst", typed=private)
+        official = "https://stps.dk/sundhedsfaglig/forbeholdt-virksomhedsomraade-til-sygeplejersker"
+        form, ok = _edit_post(kind, slug, verified="y", verified_source=official, verified_on="")
+        assert not ok
+        _beside(kind, form, form.verified_on, "datoen for kontrollen", typed=official)
+        form, ok = _edit_post(kind, slug, verified="y", verified_source=official, verified_on="2026-12-01")
+        assert ok, form.errors
+        form, ok = _edit_post(kind, slug, verified=None, verified_source="", verified_on="")
+        assert ok, form.errors  # unverified needs neither
+
+
+def test_act_dates_in_order(app):
+    with app.test_request_context():
+        form, ok = _edit_post("legal_act", "autorisationsloven", valid_from="2025-01-01", valid_to="2024-01-01")
+        assert not ok
+        _beside("legal_act", form, form.valid_to, "Slutdatoen må ikke ligge før startdatoen.")
 
 
 # -- validation: the Danish message beside the field, the typed value kept ------------------------------------

@@ -61,16 +61,16 @@ def test_unreserved_ward_task_is_open_to_service_staff(app):
 
 def test_discharge_summary_agreement_is_organisational(app):
     with app.app_context():
-        matrix = matrix_by_slug("skrive-epikrise", make_context(setting="psykiatri"))
+        matrix = matrix_by_slug("skrive-epikrise", make_context(setting="psykiatri", organisation="region-midtjylland"))
         result = next(r for r in matrix.results if r.profession == "laegesekretaer")
     assert result.verdict is Verdict.NOT_ALLOWED
     assert any(r.kind == "organisational" for r in result.reasons)
     assert not any(r.kind == "legal" and "forbeholdt" in r.text for r in result.reasons)
 
 
-def test_prescriptions_only_physicians_and_dentists_in_their_own_field(app):
+def test_prescriptions_before_july_2025_only_physicians_and_dentists_in_their_own_field(app):
     with app.app_context():
-        matrix = matrix_by_slug("udfaerdige-recept", make_context())
+        matrix = matrix_by_slug("udfaerdige-recept", make_context(on=date(2025, 6, 30)))
     by = {r.profession: r for r in matrix.results}
     assert by["laege"].verdict is Verdict.INDEPENDENT
     assert by["tandlaege"].verdict in {Verdict.INDEPENDENT, Verdict.INDEPENDENT_AFTER_TRAINING}

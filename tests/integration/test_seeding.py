@@ -140,3 +140,33 @@ def test_shipped_seed_passes_check_seed(runner):
 def test_shipped_seed_is_idempotent(app):
     with app.app_context():
         assert sum(load_bundle(db.session, read_bundle(app.config["KB_SEED_DIR"])).values()) == 0
+
+
+@pytest.mark.parametrize("old,new,message", [
+    ("    verified: false\n    provisions:", "    verified: true\n    provisions:", "officielle kilde"),
+    ("    verified: false\n    provisions:",
+     "    verified: true\n    verified_source: https://www.elov.dk/x/\n    verified_on: 2026-12-01\n    provisions:",
+     "ikke en officiel tekst"),
+    ("    verified: false\n    provisions:",
+     "    verified: true\n    verified_source: https://www.retsinformation.dk/eli/lta/2024/1008\n    provisions:",
+     "datoen for kontrollen"),
+    ("        valid_from: 2024-01-01\n", "        valid_from: 2024-01-01\n        valid_to: 2023-01-01\n",
+     "valid_from skal ligge før eller på valid_to"),
+])
+def test_a_provision_verified_without_its_official_source_is_refused_and_nothing_written(
+        migrated, tmp_path, old, new, message):
+    """Bad input (issue 23), through the importer of the seed files: verified needs the official text and the
+    date it was checked; validity dates in order. The file, the entry and the reason are named; nothing is kept."""
+    seed = tmp_path / "seed"
+    shutil.copytree(MINI, seed)
+    with migrated.app_context():
+        load_bundle(db.session, read_bundle(seed))
+        before = _snapshot()
+        text = (seed / "base.yaml").read_text()
+        assert old in text
+        (seed / "base.yaml").write_text(text.replace(old, new, 1).replace("title: Blodprøver", "title: Ændret"))
+        with pytest.raises(SeedErrors) as info:
+            load_bundle(db.session, read_bundle(seed))
+        assert "base.yaml: legal_acts[0] (autorisationsloven)" in str(info.value) and message in str(info.value)
+        assert _snapshot() == before
+        assert db.session.scalar(sa.select(m.Provision.title).where(m.Provision.slug == "aut-54-4-1")) == "Blodprøver"

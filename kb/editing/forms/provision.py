@@ -14,7 +14,32 @@ from wtforms.validators import Optional, ValidationError
 from kb import models as m
 from kb.editing.forms.citations import (DanishDateField, EntityForm, choice_field, long_text, multi_choice_field,
                                         options, text_field, url_format)
-from kb.models.enums import EFFECT_LABELS, KIND_LABELS
+from kb.models.enums import COMPLEXITY_LABELS, EFFECT_LABELS, KIND_LABELS
+from kb.official_sources import is_official
+
+
+def check_official_verification(form, organisational: bool) -> bool:
+    """"Bekræftet" only with an official source and the date it was checked (the fields' own validators stop at an
+    empty optional field, so this runs after them): the Danish message beside the field that lacks it."""
+    if not form.verified.data:
+        return True
+    source, on, ok = form.verified_source, form.verified_on, True
+    if not (source.data or "").strip():
+        source.errors.append(lazy_gettext(
+            "En bekræftet bestemmelse skal have den officielle kilde, den er kontrolleret mod."))
+        ok = False
+    elif not source.errors and not is_official(source.data, organisational=organisational):
+        source.errors.append(lazy_gettext(
+            "Kilden er ikke en officiel tekst (fx retsinformation.dk, ft.dk, stps.dk, sst.dk eller en regions "
+            "instruksportal); private lovsamlinger kan ikke bekræfte en bestemmelse."))
+        ok = False
+    if on.data is None and not on.errors:
+        on.errors.append(lazy_gettext("Angiv datoen for kontrollen mod den officielle kilde."))
+        ok = False
+    elif on.data is not None and on.data > date.today():
+        on.errors.append(lazy_gettext("Datoen for kontrollen må ikke ligge i fremtiden."))
+        ok = False
+    return ok
 
 
 def _as_date(value) -> date | None:
@@ -43,11 +68,25 @@ class ProvisionForm(EntityForm):
         "Kun når bestemmelsen forbeholder opgaven. Hold Ctrl (⌘ på Mac) nede for at vælge flere."))
     provision_kind = choice_field(lazy_gettext("Art"), choices=options(KIND_LABELS.items()), default="legal",
                                   required=lazy_gettext("Vælg om det er lovgivning eller en organisatorisk aftale."))
+    scope = long_text(lazy_gettext("Omfang (vises som betingelse)"), 5000, description=lazy_gettext(
+        "Den del af opgaven retten dækker, fx Kun de lægemidler og vacciner, der er udpeget i bekendtgørelsen."))
+    complexity = choice_field(lazy_gettext("Gælder kun for"), choices=options(
+        COMPLEXITY_LABELS.items(), blank=lazy_gettext("Alle patienter")))
+    organisation = choice_field(lazy_gettext("Gælder kun i (organisatorisk)"), description=lazy_gettext(
+        "Den region eller kommune, en aftale eller lokal instruks gælder i."))
     verified = BooleanField(lazy_gettext("Bekræftet mod kilden"))
+    verified_source = text_field(lazy_gettext("Officiel kilde, den er kontrolleret mod"), 1000,
+                                 validators=[Optional(), url_format], description=lazy_gettext(
+                                     "Fx retsinformation.dk (ELI-adresse), ft.dk, stps.dk eller en regions "
+                                     "instruksportal. Private lovsamlinger tæller ikke."))
+    verified_on = DanishDateField(lazy_gettext("Kontrolleret den"), validators=[Optional()])
     verification_note = long_text(lazy_gettext("Hvad kunne vi ikke bekræfte?"), 5000)
 
     def _load_choices(self, session: Session) -> dict[str, Any]:
         return {
+            "organisation": options(session.execute(sa.select(m.Organisation.slug, m.Organisation.name)
+                                                    .order_by(m.Organisation.name)),
+                                    blank=lazy_gettext("Hele landet")),
             "act": options(session.execute(sa.select(m.LegalAct.slug, m.LegalAct.short_name)
                                            .order_by(m.LegalAct.short_name)), blank=lazy_gettext("— vælg —")),
             "profession": options(session.execute(
@@ -56,19 +95,28 @@ class ProvisionForm(EntityForm):
 
     def _apply_choices(self) -> None:
         self.act.choices = self._choices.get("act", [])
+        self.organisation.choices = self._choices.get("organisation", [])
         self.reserved_to.choices = self._choices.get("profession", [])
 
     def validate_valid_to(self, field) -> None:
         if field.data and self.valid_from.data and self.valid_from.data > field.data:
             raise ValidationError(lazy_gettext("Slutdatoen må ikke ligge før startdatoen."))
 
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        return check_official_verification(self, self.provision_kind.data == "organisational") and ok
+
     def validate_reserved_to(self, field) -> None:
         if self.effect.data == "reserves" and not field.data:
             raise ValidationError(lazy_gettext("Vælg de faggrupper bestemmelsen forbeholder opgaven."))
 
     def _fill(self, document: dict[str, Any]) -> None:
-        for name in ("slug", "reference", "title", "summary", "url", "verification_note"):
+        for name in ("slug", "reference", "title", "summary", "url", "verification_note", "scope",
+                     "verified_source"):
             getattr(self, name).data = document.get(name) or ""
+        self.complexity.data = document.get("complexity") or ""
+        self.organisation.data = document.get("organisation") or ""
+        self.verified_on.data = _as_date(document.get("verified_on"))
         self.act.data = document.get("act") or ""
         self.valid_from.data = _as_date(document.get("valid_from"))
         self.valid_to.data = _as_date(document.get("valid_to"))
@@ -85,5 +133,8 @@ class ProvisionForm(EntityForm):
                 "summary": self.summary.data or "", "url": self.url.data or "",
                 "valid_from": iso(self.valid_from.data), "valid_to": iso(self.valid_to.data),
                 "effect": self.effect.data, "reserved_to": sorted(set(self.reserved_to.data or [])),
+                "scope": (self.scope.data or "").strip(), "complexity": self.complexity.data or None,
+                "organisation": self.organisation.data or None,
                 "kind": self.provision_kind.data, "verified": bool(self.verified.data),
+                "verified_source": (self.verified_source.data or "").strip(), "verified_on": iso(self.verified_on.data),
                 "verification_note": self.verification_note.data or "", "act": self.act.data}
