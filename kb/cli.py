@@ -78,6 +78,26 @@ def check_seed_command(path: str | None) -> None:
     categories = bundle.task_categories()
     for category in TASK_CATEGORIES:
         click.echo(f"  tasks/{category}: {categories.get(category, 0)}")
+    _print_legal_review(bundle)
+
+
+def _print_legal_review(bundle) -> None:
+    """The law's loose ends (kb/seeding/review.py): listed for the editors, not errors."""
+    from kb.seeding.review import review
+
+    found = review(bundle)
+    click.echo(f"Lovbestemmelser verificeret mod en officiel tekst: {found.verified} af {found.legal} "
+               f"({found.share_verified:.0%})")
+    if found.unverified:
+        click.echo(f"Ikke verificeret ({len(found.unverified)}):")
+        for slug, where in found.unverified:
+            click.echo(f"  {slug}: {where}")
+    for slug in found.acts_without_number:
+        click.echo(f"Retsakt uden nummer (LBK/BEK/VEJ/lov nr.): {slug}")
+    for slug in found.reports_without_url:
+        click.echo(f"Rapport uden offentlig adresse (url): {slug}")
+    for slug, why in found.tasks_missing_provision:
+        click.echo(f"Opgave uden den bestemmelse, gennemgangen peger på: {slug} – {why}")
 
 
 def register_commands(app: Flask) -> None:

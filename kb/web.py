@@ -101,4 +101,13 @@ def init_app(app: Flask) -> None:
         REASON_KIND_LABELS=REASON_KIND_LABELS,
         RULE_EFFECT_LABELS=RULE_EFFECT_LABELS,
         COMPLEXITY_LABELS=COMPLEXITY_LABELS,
+        organisation_name=_organisation_name,
     )
+
+
+def _organisation_name(slug: str) -> str:
+    """A region's or municipality's name in the UI language (the who-may context's organisation)."""
+    from kb.whomay.facts import load_catalogue
+
+    catalogue = load_catalogue()
+    return catalogue.display("organisation", slug, catalogue.knowledge.organisation_name(slug))

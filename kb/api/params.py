@@ -26,7 +26,7 @@ from kb.api.errors import ApiError
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 INTEGER = re.compile(r"-?[0-9]{1,12}")
 SLUG_MAX = 200
-WHAT = {"tasks": "opgave", "professions": "faggruppe"}
+WHAT = {"tasks": "opgave", "professions": "faggruppe", "provisions": "bestemmelse"}
 
 
 def shown(value: str, limit: int = 60) -> str:

@@ -22,9 +22,10 @@ DEFAULT_BASE_URL = "http://127.0.0.1:5000/"  # where `make run` serves; links in
 @click.option("--date", "on", help="Læs reglerne som de gælder på denne dato (ÅÅÅÅ-MM-DD).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="PDF-filen der skrives (standard: funktionsbeskrivelse-<faggruppe>.pdf).")
+@click.option("--organisation", help="Region eller kommune (slug), hvis egne aftaler skal regnes med.")
 @click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="Adressen links i PDF'en peger på.")
 @with_appcontext
-def role_pdf_command(profession, setting, complexity, on, output, base_url):
+def role_pdf_command(profession, setting, complexity, on, organisation, output, base_url):
     """Skriv funktionsbeskrivelsen for faggruppen PROFESSION som PDF."""
     from kb.pdf.render import render_pdf
     from kb.pdf.service import role_description
@@ -32,7 +33,8 @@ def role_pdf_command(profession, setting, complexity, on, output, base_url):
     base_url = base_url.rstrip("/") + "/"
     with current_app.test_request_context("/", base_url=base_url):
         try:
-            context = parse_context({"setting": setting, "complexity": complexity, "date": on})
+            context = parse_context({"setting": setting, "complexity": complexity, "date": on,
+                                     "organisation": organisation})
         except BadContext as exc:
             click.echo(f"Fejl: {exc}", err=True)
             sys.exit(1)

@@ -16,7 +16,8 @@ from kb.api.openapi import DOCUMENT
 TASK = "tage-venoes-blodproeve"
 NURSE = "sygeplejerske"
 SLUGS = {"/api/v1/tasks/{slug}": TASK, "/api/v1/tasks/{slug}/who-may": TASK,
-         "/api/v1/professions/{slug}": NURSE, "/api/v1/professions/{slug}/shiftable": NURSE}
+         "/api/v1/professions/{slug}": NURSE, "/api/v1/professions/{slug}/shiftable": NURSE,
+         "/api/v1/provisions/{slug}": "aut-54-4-1"}
 LONG = "x" * 5000
 
 # Raw query-string values (already percent-encoded as they travel).

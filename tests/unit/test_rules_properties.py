@@ -219,7 +219,21 @@ def test_result_invariants(task, profession, context, knowledge):
     assert bool(r.delegable_from) == r.verdict.by_delegation
     assert not any(profession.covers(g) for g in r.delegable_from)
     assert list(r.delegable_from) == sorted(r.delegable_from)
-    assert r.verdict.after_training == bool(r.missing_competences)
+    # A gap lowers the verdict unless the answer rests on a legal right — a member of a group the task is reserved
+    # to, or a legal allow for the profession — where it is advice and the verdict stays independent.
+    reserved = {g for p in task.provisions if p.effect == "reserves" and p.holds(context) for g in p.reserved_to}
+    legal_right = any(profession.covers(g) for g in reserved) or (reserved and any(
+        x.kind == "legal" and x.effect == "allow" and x.covers(profession) and (x.provision is None or x.provision.holds(context))
+        and context.covers_organisation(x.scope_organisation)
+        and (x.setting is None or x.setting == context.setting) and (x.complexity is None or x.complexity == context.complexity)
+        for x in task.rules))
+    if r.verdict is not Verdict.NOT_ALLOWED:
+        assert r.verdict.after_training == (bool(r.missing_competences) and not legal_right)
+        if legal_right and r.missing_competences:
+            assert r.verdict is Verdict.INDEPENDENT
+            assert all(x.text.startswith("Råd") for x in r.reasons if x.kind == "competence")
+    else:
+        assert not r.verdict.after_training
     if r.verdict is Verdict.NOT_ALLOWED:
         assert r.conditions == () and all(x.kind != "competence" for x in r.reasons)
     assert r == who_may_one(task, profession, context, knowledge)
