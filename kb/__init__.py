@@ -17,6 +17,32 @@ def _instance_path() -> str | None:
     return os.path.abspath(path) if path else None
 
 
+def _private_folder(path: Path) -> None:
+    """The instance folder holds the secret key and the SQLite database (password hashes): owner only."""
+    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    try:
+        os.chmod(path, 0o700)
+    except PermissionError:  # a folder another user made for us: leave it
+        pass
+
+
+def _private_sqlite_file(url: str) -> None:
+    """Create the SQLite file owner-only before SQLite does (its -wal and -shm files take the database file's
+    permissions), and tighten an existing one: the file holds password hashes and plans."""
+    parsed = sa.engine.make_url(url)
+    if parsed.get_backend_name() != "sqlite" or not parsed.database or parsed.database == ":memory:":
+        return
+    path = Path(parsed.database)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_CREAT | os.O_WRONLY, 0o600))
+        for name in (path, Path(f"{path}-wal"), Path(f"{path}-shm")):
+            if name.exists():
+                os.chmod(name, 0o600)
+    except PermissionError:
+        pass
+
+
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Application factory. `config` overrides the environment (tests pass their database URL here)."""
     app = Flask(
@@ -26,10 +52,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(PROJECT_ROOT / "templates"),
         static_folder="static",
     )
-    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    _private_folder(Path(app.instance_path))
     app.config.from_mapping(settings_from_environment(Path(app.instance_path), dict(config or {})))
     if config:
         app.config.from_mapping(config)
+    _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
     from kb import i18n
     from kb import knowledge_state  # noqa: F401 - its session hooks rewrite the knowledge token on commit

@@ -7,6 +7,7 @@ from datetime import timedelta
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+FORM_MAX_BYTES = 1024 * 1024
 
 
 def _secret_key(instance_path: Path) -> str:
@@ -50,6 +51,9 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
         # A signed-in session ends after this long without a request (Flask refreshes the cookie on each request).
         "PERMANENT_SESSION_LIFETIME": timedelta(minutes=int(os.environ.get("KB_SESSION_MINUTES", "480"))),
         "KB_PAGE_SIZE": 50,
+        # Every request body is bounded (forms are small); the import pages allow their file size
+        # (kb/transfer/routes.py). A larger body is refused with 413 before it is read or spooled to disk.
+        "MAX_CONTENT_LENGTH": FORM_MAX_BYTES,
         # Rendered task articles kept per process while knowledge is unchanged (kb/knowledge_state.py); 0 turns
         # the cache off (the benchmark measures the task page both ways).
         "KB_PAGE_CACHE": os.environ.get("KB_PAGE_CACHE", "1") != "0",
@@ -57,6 +61,9 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
         # per username (Flask-Limiter; memory storage per process unless a shared store is configured).
         "KB_READ_REQUIRES_LOGIN": os.environ.get("KB_READ_REQUIRES_LOGIN", "0") == "1",
         "KB_LOGIN_RATE_LIMIT": os.environ.get("KB_LOGIN_RATE_LIMIT", "10 per minute"),
+        # Import jobs run at most this many at once per server process; the rest wait their turn (shown so).
+        "KB_IMPORT_WORKERS": int(os.environ.get("KB_IMPORT_WORKERS", "2")),
+        "KB_LOGIN_USER_CEILING": os.environ.get("KB_LOGIN_USER_CEILING", "100 per hour"),
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": os.environ.get("KB_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

@@ -4,9 +4,11 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from flask import Flask, Response, abort, g, has_request_context, render_template, request
+from flask import Flask, Response, abort, g, has_request_context, render_template, request, session
 from flask_babel import gettext
 from werkzeug.exceptions import HTTPException, ServiceUnavailable
+
+from werkzeug.routing import IntegerConverter
 
 from kb.extensions import db, login_manager
 
@@ -25,7 +27,13 @@ SECURITY_HEADERS = {
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
         "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     ),
+    # The app uses none of these browser features; a page that could be made to ask for them cannot.
+    "Permissions-Policy": ("camera=(), microphone=(), geolocation=(), payment=(), usb=(), serial=(), "
+                           "bluetooth=(), interest-cohort=()"),
 }
+# A signed-in user's pages hold plans, drafts, exports of unpublished tasks and accounts: not for a shared ward
+# PC's disk cache or back/forward history.
+PRIVATE_CACHE = "private, no-store"
 
 
 def select_locale() -> str:
@@ -39,13 +47,26 @@ def select_locale() -> str:
     return wanted if wanted in languages else "da"
 
 
+class DatabaseInteger(IntegerConverter):
+    """<int:…> in every route, bounded to what an id column holds (PostgreSQL's integer, 2^31 − 1): a larger
+    number names no record, so it is a 404, not an overflow in the database driver (a 500)."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app: Flask) -> None:
+    app.url_map.converters["int"] = DatabaseInteger  # before the blueprints add their rules
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():
             response.headers.setdefault(name, value)
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if "_user_id" in session:  # signed in (or a stale cookie being refused): never cache the answer
+            response.headers["Cache-Control"] = PRIVATE_CACHE
+            response.headers.pop("Expires", None)
         lang = request.args.get("lang")
         if lang in app.config["KB_LANGUAGES"]:
             response.set_cookie("lang", lang, samesite="Lax", httponly=True, max_age=365 * 24 * 3600)
@@ -67,6 +88,10 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 413:
+            limit = request.max_content_length or app.config["MAX_CONTENT_LENGTH"]
+            error.description = gettext("Forespørgslen er for stor (højst %(kb)s kB). Intet er gemt.",
+                                        kb=f"{limit // 1024:,}".replace(",", "."))
         if request.path.startswith("/api/"):
             from kb.api.errors import json_error
 

@@ -59,6 +59,11 @@ class Server:
                     raise RuntimeError(f"gunicorn did not start: {self.log.read().decode()[-2000:]}") from None
                 time.sleep(0.2)
 
+    def log_tail(self, size: int = 6000) -> str:
+        """The end of the server's error log (tracebacks of 500s), for a failing test's message."""
+        self.log.seek(0)
+        return self.log.read().decode(errors="replace")[-size:]
+
     def kill(self) -> None:
         """SIGKILL to the master and every worker at once: the machine losing power, as far as the app can tell."""
         try:

@@ -22,11 +22,15 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(user_id: str) -> User | None:
-    try:
-        user = db.session.get(User, int(user_id))
-    except ValueError:
+    """The session's user, if the session is of the user's current generation (User.get_id): a session made before
+    a logout, a password reset, a deactivation or a role change is no session."""
+    ident, _, generation = (user_id or "").partition(":")
+    if not (ident.isdigit() and generation.isdigit()) or len(ident) > 18:
         return None
-    return user if user is not None and user.active else None
+    user = db.session.get(User, int(ident))
+    if user is None or not user.active or user.session_generation != int(generation):
+        return None
+    return user
 
 
 # Reachable without an account even when reading requires login.

@@ -1,4 +1,10 @@
-"""Login rate limit (Flask-Limiter): POST /login is limited per client IP and per username.
+"""Login rate limit (Flask-Limiter): POST /login is limited per client IP, per (username, IP), and by a higher
+ceiling per username.
+
+Why per (username, IP) and not per username: a per-username limit lets anyone lock any known account out by
+failing ten times a minute from anywhere (the security probe did it to an admin). Counting a name per address
+stops guessing from one address without locking out the real user elsewhere; the per-username ceiling
+(KB_LOGIN_USER_CEILING, "100 per hour") still bounds a guess spread over many addresses.
 
 One Limiter per app, so apps built side by side (tests, several workers) keep their own counters and settings.
 The limit comes from KB_LOGIN_RATE_LIMIT ("10 per minute"); the counters live in RATELIMIT_STORAGE_URI
@@ -16,9 +22,21 @@ def _login_limit() -> str:
     return current_app.config["KB_LOGIN_RATE_LIMIT"]
 
 
+def _user_ceiling() -> str:
+    return current_app.config["KB_LOGIN_USER_CEILING"]
+
+
+def _username() -> str:
+    return (request.form.get("username") or "").strip().lower()[:120]  # names compare case-insensitively
+
+
 def _username_key() -> str:
-    # Guessing one account's password from many addresses is limited too; names compare case-insensitively.
-    return "user:" + (request.form.get("username") or "").strip().lower()[:120]
+    """The ceiling's key: one account, whatever the address."""
+    return "user:" + _username()
+
+
+def _username_address_key() -> str:
+    return f"user-at:{_username()}|{get_remote_address()}"
 
 
 def _too_many_requests(error):
@@ -36,7 +54,8 @@ def init_limiter(app: Flask) -> Limiter:
     # The route limits hold the limiter weakly, and a disabled limiter registers nothing on the app: keep it alive.
     app.extensions["kb_limiter"] = limiter
     login_view = app.view_functions["auth.login"]
-    login_view = limiter.limit(_login_limit, key_func=_username_key, methods=["POST"])(login_view)
+    login_view = limiter.limit(_login_limit, key_func=_username_address_key, methods=["POST"])(login_view)
+    login_view = limiter.limit(_user_ceiling, key_func=_username_key, methods=["POST"])(login_view)
     app.view_functions["auth.login"] = limiter.limit(_login_limit, methods=["POST"])(login_view)
     app.register_error_handler(429, _too_many_requests)
     return limiter

@@ -22,3 +22,14 @@ def hash_password(password: str) -> str:
 
 def verify_password(password_hash: str, password: str) -> bool:
     return check_password_hash(password_hash, password)
+
+
+_DUMMY: list[str] = []
+
+
+def spend_as_if_checking(password: str) -> None:
+    """Check the password against a hash of nothing, so a login for an unknown or blocked user takes as long as
+    one for a real user (scrypt), and the answer's timing does not tell which usernames exist."""
+    if not _DUMMY:
+        _DUMMY.append(hash_password("ikke en rigtig adgangskode 0"))
+    check_password_hash(_DUMMY[0], password)

@@ -67,13 +67,15 @@ def update_user(actor: User, user: User, change: Change) -> list[str]:
     if change.role != user.role:
         _audit(actor, "user_role_changed", user, f"{user.username}: rolle {user.role} → {change.role}",
                before=user.role, after=change.role)
-        user.role = change.role
+        user.role = change.role  # read live on every request: open sessions get the new role at once
         actions.append("user_role_changed")
     if change.active != user.active:
         action = "user_reactivated" if change.active else "user_deactivated"
         verb = "genaktiveret" if change.active else "spærret"
         _audit(actor, action, user, f"{user.username} {verb} af {actor.username}")
         user.active = change.active
+        if not change.active:
+            user.end_sessions()  # reactivation must not bring an old cookie back to life
         actions.append(action)
     if (change.name, change.email) != (user.name, user.email):
         _audit(actor, "user_updated", user, f"{user.username}: navn/e-mail ændret",
@@ -85,5 +87,6 @@ def update_user(actor: User, user: User, change: Change) -> list[str]:
 
 def reset_password(actor: User, user: User, password: str) -> None:
     user.password_hash = hash_password(password)
+    user.end_sessions()
     # The password itself never goes into the log, hashed or not.
     _audit(actor, "user_password_reset", user, f"Adgangskode for {user.username} nulstillet af {actor.username}")

@@ -43,7 +43,9 @@ def tasks_governed_by(p: m.Provision) -> list[m.Task]:
 
 
 def rules_citing(p: m.Provision) -> list[m.Rule]:
-    return list(db.session.scalars(sa.select(m.Rule).where(m.Rule.provision_id == p.id).options(
+    """The rules citing the provision, of published tasks only (a draft task is not public)."""
+    return list(db.session.scalars(sa.select(m.Rule).join(m.Task, m.Task.id == m.Rule.task_id).where(
+        m.Rule.provision_id == p.id, m.Task.status == "published").options(
         selectinload(m.Rule.task), selectinload(m.Rule.profession), selectinload(m.Rule.exceptions),
         selectinload(m.Rule.organisation)).order_by(m.Rule.slug)))
 
@@ -59,7 +61,8 @@ def competence(slug: str):
         return None
     requirements = db.session.scalars(
         sa.select(m.TaskRequirement).where(m.TaskRequirement.competence_id == c.id)
-        .options(selectinload(m.TaskRequirement.task)).join(m.Task).order_by(m.Task.title)).all()
+        .options(selectinload(m.TaskRequirement.task)).join(m.Task).where(m.Task.status == "published")
+        .order_by(m.Task.title)).all()
     professions = db.session.scalars(
         sa.select(m.Profession).join(ProfessionCompetence, ProfessionCompetence.profession_id == m.Profession.id)
         .where(ProfessionCompetence.competence_id == c.id).order_by(m.Profession.name)).all()

@@ -100,6 +100,7 @@ def law():
 
 CONTEXT_LINES = 15
 MAX_SPAN = 600
+MAX_LINE = 10_000_000
 
 
 @bp.get("/sources/<slug>")
@@ -113,6 +114,8 @@ def source(slug: str):
         last = max(first, int(request.args.get("to", first)))
     except ValueError:
         abort(400, description=gettext("Linjenumre skal være heltal."))
+    if last > MAX_LINE:  # no report is this long; a huge number would only break the line reader
+        abort(400, description=gettext("Linjenumre skal være højst %(max)s.", max=f"{MAX_LINE:,}".replace(",", ".")))
     last = min(last, first + MAX_SPAN)
     lines = queries.source_lines(document, max(1, first - CONTEXT_LINES), last + CONTEXT_LINES)
     return render_template("catalogue/source.html", document=document, lines=lines, first=first, last=last,

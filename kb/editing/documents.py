@@ -18,8 +18,8 @@ from sqlalchemy.orm import Session
 
 from kb import models as m
 from kb.seeding import schema
-from kb.seeding.bundle import Entry, Origin, SeedBundle, SeedError, SeedErrors, check_references
-from kb.seeding.loader import Loader
+from kb.seeding.bundle import Entry, Origin, SeedBundle, SeedError, SeedErrors, check_line_ranges, check_references
+from kb.seeding.loader import Loader, reports_dir
 
 
 @dataclass(frozen=True)
@@ -266,6 +266,9 @@ def bundle_of(session: Session, items: list[tuple[str, dict[str, Any], str]],
     for key, slugs in (extra_known or {}).items():
         known[key] = known.get(key, set()) | set(slugs)
     problems = check_references(bundle, known)
+    if not problems:  # every cited report exists: now its line ranges, against the report's length
+        lengths = dict(session.execute(sa.select(m.SourceDocument.slug, m.SourceDocument.line_count)).all())
+        problems = check_line_ranges(bundle, reports_dir(), known=lengths, refuse_unknown=True)
     if problems:
         raise DocumentError(problems)
     return bundle

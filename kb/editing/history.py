@@ -7,7 +7,7 @@ the seed's too — can be compared and reverted to.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any, Optional
 
 import sqlalchemy as sa
@@ -20,9 +20,12 @@ BASELINE_REASON = "Udgangspunkt før første ændring (indlæst fra seed/)"
 
 
 def published_history(session: Session, kind: str, slug: str) -> list[m.Revision]:
+    """The record's published versions, oldest first: by the time each was published, not by row id — a draft's
+    row is older than the baseline written when the draft is published (the first web edit of a seeded record)."""
     return list(session.scalars(
         sa.select(m.Revision).where(m.Revision.entity_type == kind, m.Revision.entity_slug == slug,
-                                    m.Revision.status == "published").order_by(m.Revision.id)))
+                                    m.Revision.status == "published")
+        .order_by(m.Revision.reviewed_at, m.Revision.id)))
 
 
 def record_published(session: Session, kind: str, slug: str, entity_id: Optional[int],
@@ -43,9 +46,12 @@ def record_published(session: Session, kind: str, slug: str, entity_id: Optional
             record.updated_at = utcnow()  # an UPDATE of the row, so the mapper bumps version_id
             session.flush()
     if before is not None and not published_history(session, kind, slug):
+        # The baseline is the state before this publication, so it is dated just before it (history is ordered
+        # by publication time; a draft being published may have the lower row id).
+        earlier = now - timedelta(microseconds=1)
         session.add(m.Revision(entity_type=kind, entity_id=entity_id, entity_slug=slug, data=before,
-                               status="published", reason=BASELINE_REASON, created_at=now, reviewed_at=now))
-        session.flush()  # the baseline gets the lower id, so ordering by id is ordering in time
+                               status="published", reason=BASELINE_REASON, created_at=earlier, reviewed_at=earlier))
+        session.flush()
     if revision is None:
         revision = m.Revision(entity_type=kind, entity_slug=slug, author_id=author_id, reason=reason)
         session.add(revision)

@@ -189,7 +189,8 @@ def publish(session: Session, draft: m.Revision, reviewer_id: int, lock: Optiona
     NotAllowed (own draft), WrongState, DraftChanged, Conflict or DocumentError. Flushes; the caller commits."""
     _reviewable(draft, reviewer_id, lock)
     kind, slug = draft.entity_type, draft.entity_slug
-    record = _check_base(session, kind, slug, draft.base_version)
+    base = draft.base_version  # read now: after a failed flush the session can tell nothing more
+    record = _check_base(session, kind, slug, base)
     before = None if record is None else to_document(kind, record)
     try:
         apply_document(session, kind, draft.data)
@@ -197,12 +198,13 @@ def publish(session: Session, draft: m.Revision, reviewer_id: int, lock: Optiona
         after = to_document(kind, record)
         record_published(session, kind, slug, record.id, before, after, reason=draft.reason,
                          author_id=draft.author_id, reviewer_id=reviewer_id, comment=comment, revision=draft)
-    except StaleDataError as exc:  # another publication of this record got there first
-        raise Conflict(kind, slug, draft.base_version, None) from exc
-    session.add(m.AuditEvent(user_id=reviewer_id, action="publish", entity_type=kind, entity_id=record.id,
-                             summary=f"{kind} {slug}: {draft.reason}"[:2000],
-                             data={"revision": draft.id, "author": draft.author_id}))
-    _flush(session)
+        session.add(m.AuditEvent(user_id=reviewer_id, action="publish", entity_type=kind, entity_id=record.id,
+                                 summary=f"{kind} {slug}: {draft.reason}"[:2000],
+                                 data={"revision": draft.id, "author": draft.author_id}))
+        _flush(session)
+    except StaleDataError as exc:  # another publication of this record got there first (two reviewers at once)
+        session.rollback()  # so the conflict page (and its header's role check) can still read the database
+        raise Conflict(kind, slug, base, None) from exc
     return record
 
 
@@ -242,4 +244,5 @@ def _flush(session: Session) -> None:
     try:
         session.flush()
     except StaleDataError as exc:
+        session.rollback()  # the failed flush leaves nothing to keep; the 409 page must still read the database
         raise DraftChanged(str(exc)) from exc

@@ -28,11 +28,14 @@ def history(kind: str, slug: str):
     if record is None and not versions:
         abort(404, description=gettext("Posten findes ikke."))
     current = to_document(kind, record) if record is not None else None
+    # The version in force is the newest one equal to the record: after a revert, an older version holds the same
+    # document, and it is not the current one.
+    in_force = next((i for i in range(len(versions) - 1, -1, -1) if versions[i].data == current), None)
     entries = []
     for i, version in enumerate(versions):
         previous = versions[i - 1].data if i else None
         entries.append({"version": version, "number": i + 1, "diffs": field_diffs(kind, previous, version.data),
-                        "is_current": version.data == current})
+                        "is_current": i == in_force})
     entries.reverse()  # newest first
     names = user_names([v.author_id for v in versions] + [v.reviewer_id for v in versions])
     drafts = service.open_drafts(db.session, kind, slug)

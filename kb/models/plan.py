@@ -29,7 +29,7 @@ class ShiftPlan(VersionedMixin, Base):
         back_populates="plan", cascade="all, delete-orphan", order_by="ShiftPlanItem.id")
 
 
-class ShiftPlanItem(Base):
+class ShiftPlanItem(VersionedMixin, Base):
     __tablename__ = "shift_plan_item"
     __table_args__ = (
         sa.CheckConstraint("occurrences_per_week >= 0", name="occurrences"),

@@ -26,6 +26,9 @@ class SourceDocument(SlugMixin, Base):
     year: Mapped[Optional[int]]
     description: Mapped[str] = mapped_column(sa.Text, default="")
     url: Mapped[str] = mapped_column(sa.String(1000), default="")  # the publisher's public address of the report
+    # Counted from the text when the seed is loaded where the reports are at hand: forms and imports check a
+    # citation's line range against it on any server, the reports' text there or not.
+    line_count: Mapped[Optional[int]]
 
 
 def _exactly_one_owner() -> sa.CheckConstraint:

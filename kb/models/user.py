@@ -23,7 +23,18 @@ class User(UserMixin, TimestampMixin, Base):
     role: Mapped[str] = mapped_column(sa.String(20), default="reader")
     active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[Optional[datetime]]
+    # Every signed-in session carries the generation it was made in (Flask-Login's alternative token, get_id);
+    # logging out, a new password, deactivation or a new role moves it on, which ends every session made before,
+    # copies of a cookie included.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default=sa.text("0"))
 
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
         return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_generation}"
+
+    def end_sessions(self) -> None:
+        """End every session of this user (a copied cookie too): their generation no longer matches."""
+        self.session_generation = (self.session_generation or 0) + 1

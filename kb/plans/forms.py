@@ -36,6 +36,7 @@ class ItemForm(FlaskForm):
         validators=[InputRequired(message=lazy_gettext("Angiv minutter pr. gang.")),
                     NumberRange(min=0, max=1440, message=lazy_gettext("Skal være mellem 0 og 1.440 minutter."))])
     note = TextAreaField(lazy_gettext("Note"), validators=[Optional(), Length(max=2000)])
+    version_id = HiddenField()  # the line's version when the form was opened (no lost edits from a second tab)
 
     def validate_to_profession(self, field) -> None:
         if field.data and field.data == self.from_profession.data:

@@ -6,6 +6,7 @@ import io
 from decimal import Decimal
 
 import sqlalchemy as sa
+from sqlalchemy.orm.exc import StaleDataError
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
@@ -17,6 +18,7 @@ from kb.models.enums import VERDICT_LABELS
 from kb.plans import bp
 from kb.plans.forms import ItemForm, PlanForm, QuickAddForm
 from kb.plans.service import by_slug, choices, load_plan, summarise
+from kb.transfer.sheets import guard
 
 
 def _own_plan(plan_id: int) -> m.ShiftPlan:
@@ -67,6 +69,17 @@ def new():
     return render_template("plans/form.html", form=form, plan=None)
 
 
+def _committed() -> bool:
+    """Commit; False (and rolled back) when the row's version moved on at the database meanwhile (the mapper's
+    optimistic lock), which two saves of the same version racing each other reach."""
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        return False
+    return True
+
+
 @bp.get("/<int:plan_id>")
 @role_required(PLANNERS)
 def show(plan_id: int):
@@ -88,7 +101,10 @@ def edit(plan_id: int):
             return render_template("plans/form.html", form=form, plan=plan, conflict=True), 409
         plan.title, plan.unit, plan.notes = form.title.data, form.unit.data or "", form.notes.data or ""
         plan.hours_per_fte = float(form.hours_per_fte.data)
-        db.session.commit()
+        if not _committed():  # another save of the same version won the race at the database
+            form.title.errors.append(gettext("Planen er ændret af en anden, siden du åbnede den. Dine ændringer "
+                                             "er ikke gemt; se den nye version og prøv igen."))
+            return render_template("plans/form.html", form=form, plan=_own_plan(plan_id), conflict=True), 409
         flash(gettext("Planen er gemt."), "success")
         return redirect(url_for("plans.show", plan_id=plan.id))
     return render_template("plans/form.html", form=form, plan=plan)
@@ -150,11 +166,20 @@ def edit_item(plan_id: int, item_id: int):
     form = ItemForm(data=None if request.method == "POST" else {
         "task": item.task.slug, "from_profession": item.from_profession.slug, "to_profession": item.to_profession.slug,
         "occurrences_per_week": Decimal(str(item.occurrences_per_week)), "minutes_each": Decimal(str(item.minutes_each)),
-        "note": item.note})
+        "note": item.note, "version_id": item.version_id})
     _fill_choices(form)
     if form.validate_on_submit():
-        _apply_item(form, item)
-        db.session.commit()
+        stale = str(item.version_id) != (form.version_id.data or "")
+        if not stale:
+            _apply_item(form, item)
+            stale = not _committed()
+        if stale:  # saved by someone else (or another tab) since this form was opened: keep the input, say so
+            form.occurrences_per_week.errors.append(gettext(
+                "Linjen er ændret af en anden, siden du åbnede den. Dine ændringer er ikke gemt; se den nye version "
+                "og prøv igen."))
+            plan = _own_plan(plan_id)
+            return render_template("plans/item_form.html", form=form, plan=plan,
+                                   item=next(i for i in plan.items if i.id == item_id), conflict=True), 409
         flash(gettext("Linjen er gemt."), "success")
         return redirect(url_for("plans.show", plan_id=plan.id))
     return render_template("plans/item_form.html", form=form, plan=plan, item=item)
@@ -210,10 +235,12 @@ def export_csv(plan_id: int):
                      gettext("betingelser"), gettext("mangler_kompetencer")])
     for check in summary.checks:
         i, r = check.item, check.result
-        writer.writerow([i.task.title, i.from_profession.name, i.to_profession.name,
+        # Text from the knowledge base is guarded as the transfer export guards it: a title "=HYPERLINK(…)" stays
+        # text in the planner's spreadsheet instead of running as a formula.
+        writer.writerow([guard(i.task.title), guard(i.from_profession.name), guard(i.to_profession.name),
                          f"{i.occurrences_per_week:g}", f"{i.minutes_each:g}", f"{i.hours_per_week:.2f}",
-                         str(VERDICT_LABELS[r.verdict.value]), " | ".join(r.conditions),
-                         " | ".join(mc.name for mc in r.missing_competences)])
+                         str(VERDICT_LABELS[r.verdict.value]), guard(" | ".join(r.conditions)),
+                         guard(" | ".join(mc.name for mc in r.missing_competences))])
     filename = f"plan-{summary.plan.id}.csv"
     return Response(out.getvalue(), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

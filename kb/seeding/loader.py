@@ -2,15 +2,25 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from pathlib import Path
 from typing import Any, Iterable
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from kb import models as m
-from kb.seeding.bundle import SeedBundle, SeedError, SeedErrors
+from kb.seeding.bundle import SeedBundle, SeedError, SeedErrors, count_lines
 from kb.search import reindex
 from kb.seeding.schema import Citation
+
+
+def reports_dir() -> Path | None:
+    """Where the source reports' texts are (KB_SHARED_DIR/seeds), inside an app."""
+    from flask import current_app, has_app_context
+
+    if not has_app_context():
+        return None
+    return Path(current_app.config["KB_SHARED_DIR"]) / "seeds"
 
 
 class Loader:
@@ -106,10 +116,15 @@ class Loader:
             d = e.data
             self._set(rows[d.slug], "organisation", name=d.name, name_en=d.name_en, kind=d.kind,
                       parent=rows[d.parent] if d.parent else None)
+        seeds = reports_dir()
         for e in self.b.entries("sources"):
             d = e.data
-            self._set(self._get_or_new(m.SourceDocument, d.slug, "kilde"), "kilde", title=d.title, file=d.file,
+            doc = self._get_or_new(m.SourceDocument, d.slug, "kilde")
+            self._set(doc, "kilde", title=d.title, file=d.file,
                       publisher=d.publisher, year=d.year, description=d.description, url=d.url)
+            lines = count_lines(seeds / d.file) if seeds is not None else None
+            if lines is not None and doc.line_count != lines:  # kept as it was where the texts are not at hand
+                doc.line_count = lines
         for e in self.b.entries("competences"):
             d = e.data
             self._set(self._get_or_new(m.Competence, d.slug, "kompetence"), "kompetence", name=d.name,

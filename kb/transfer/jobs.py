@@ -7,6 +7,11 @@ another app server, and app servers keep nothing on local disk. The status page 
 Refresh header, no JavaScript needed). A job is named by a random token; it belongs to the user who uploaded the
 file, and everyone else is told it does not exist. Jobs older than a day are removed when the next file comes.
 
+Jobs run on a bounded pool per process (KB_IMPORT_WORKERS, default 2): every upload used to start its own thread,
+and ten hostile files at once could take a worker's memory. A job waiting for a place says "queued" (shown as
+waiting) in the database. A job records the process it runs in; when that process is gone (killed, restarted), a
+page asked on the same machine says "stopped" at once, and any page does after STALLED without a report.
+
 Every read and write of a job runs in its own short transaction on its own connection, never in the session that
 does the import: the import stays all-or-nothing, and its progress is visible while it runs. On SQLite the import
 holds the database's single write lock; a progress report that would have to wait for it is kept in this process
@@ -14,10 +19,13 @@ holds the database's single write lock; a progress report that would have to wai
 """
 from __future__ import annotations
 
+import os
 import re
 import secrets
+import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from typing import Any, Optional
 
@@ -40,6 +48,33 @@ STALLED = 15 * 60  # a running job that has not reported for this long was cut o
 TABLE = ImportJob.__table__
 _live: dict[str, dict[str, Any]] = {}  # job → newest state this process could not write yet (SQLite only)
 _live_lock = threading.Lock()
+_pools: dict[int, ThreadPoolExecutor] = {}  # per process (a fork gets its own): the bounded import workers
+_pools_lock = threading.Lock()
+HOST = socket.gethostname()
+
+
+def _pool(size: int) -> ThreadPoolExecutor:
+    pid = os.getpid()
+    with _pools_lock:
+        pool = _pools.get(pid)
+        if pool is None:
+            pool = _pools[pid] = ThreadPoolExecutor(max_workers=max(1, size), thread_name_prefix="import")
+        return pool
+
+
+def _gone(worker: dict[str, Any] | None) -> bool:
+    """The process that holds the job was on this machine and is no longer alive."""
+    if not worker or worker.get("host") != HOST or not isinstance(worker.get("pid"), int):
+        return False
+    if worker["pid"] == os.getpid():
+        return False
+    try:
+        os.kill(worker["pid"], 0)
+    except ProcessLookupError:
+        return True
+    except PermissionError:  # alive, someone else's
+        return False
+    return False
 
 
 class _Busy(Exception):
@@ -108,7 +143,7 @@ class Job:
 
     @property
     def running(self) -> bool:
-        return self.state.get("status") == "running"
+        return self.state.get("status") in ("queued", "running")
 
     def claim_commit(self) -> bool:
         """Only one commit per job, however often the button is pressed and whichever server takes the press."""
@@ -149,19 +184,20 @@ def load(app: Flask, token: Optional[str], user_id: int) -> Optional[Job]:
     if state is None or state.get("user_id") != user_id:
         return None
     job = Job(token, state)
-    if job.running and time.time() - state.get("updated", 0) > STALLED:
+    if state.get("status") in ("queued", "running") and (
+            _gone(state.get("worker")) or time.time() - state.get("updated", 0) > STALLED):
         state.update(status="failed", error="stalled")
     return job
 
 
 def start(app: Flask, job: Job, phase: str, **params: Any) -> None:
-    """Run the phase (dry_run or commit) on a background thread, or in this thread when KB_TRANSFER_BACKGROUND
-    is off (tests, and the CLI's habit)."""
-    job.state.update(phase=phase, status="running", step="queued", done=0, total=0, error=None)
+    """Queue the phase (dry_run or commit) on this process's bounded pool of import workers, or run it in this
+    thread when KB_TRANSFER_BACKGROUND is off (tests, and the CLI's habit)."""
+    job.state.update(phase=phase, status="queued", step="queued", done=0, total=0, error=None,
+                     worker={"host": HOST, "pid": os.getpid()})
     job.save()
     if app.config.get("KB_TRANSFER_BACKGROUND", True):
-        threading.Thread(target=run, args=(app, job.id, phase, params), name=f"import-{job.id[:8]}",
-                         daemon=True).start()
+        _pool(app.config.get("KB_IMPORT_WORKERS", 2)).submit(run, app, job.id, phase, params)
     else:
         run(app, job.id, phase, params)
 
@@ -171,6 +207,8 @@ def run(app: Flask, token: str, phase: str, params: dict[str, Any]) -> None:
 
     with app.app_context():
         job = Job(token, _find(token) or {})
+        job.state.update(status="running", worker={"host": HOST, "pid": os.getpid()})
+        job.save()
 
         def progress(step: str, done: int, total: int) -> None:
             job.state.update(step=step, done=done, total=total)

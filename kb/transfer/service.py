@@ -12,6 +12,8 @@ is written.
 """
 from __future__ import annotations
 
+from collections import Counter
+
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
@@ -163,7 +165,8 @@ def _check_header(kind: str, sheet: Sheet) -> list[str]:
         text = (f"Ukendte kolonner: {', '.join(unknown)}. "
                 f"Kolonnerne for {FILE_NAMES[kind]} er: {', '.join(header(kind))}.")
         problems.append(text + (f" Filen ligner {hint}; vælg den slags poster." if hint else ""))
-    twice = sorted({name for name in head if name and head.count(name) > 1})
+    counts = Counter(name for name in head if name)  # linear: list.count per column was quadratic
+    twice = sorted(name for name, n in counts.items() if n > 1)
     if twice:
         problems.append(f"Kolonnen {', '.join(twice)} står flere gange.")
     if "slug" not in head:

@@ -25,6 +25,7 @@ MAX_BYTES = 5 * 1024 * 1024  # an upload
 MAX_UNPACKED = 100 * 1024 * 1024  # the XML inside an .xlsx (a small zip can unpack to gigabytes)
 MAX_ROWS = 20_000
 MAX_COLUMNS = 200
+MAX_ROW_CELLS = 5 * MAX_COLUMNS  # cells per row in an XLSX sheet, styled empty ones included
 FORMATS = ("csv", "xlsx")
 
 TRIGGERS = "=+-@\t\r"
@@ -102,6 +103,8 @@ def read_csv(data: bytes) -> Sheet:
     try:
         records = []
         for record in reader:
+            if len(record) > MAX_COLUMNS:  # before any work per column (a 5 MB header is 880,000 columns)
+                raise FileProblem(f"Række {reader.line_num} har mere end {MAX_COLUMNS} kolonner.")
             records.append(record)
             if len(records) > MAX_ROWS + 1:
                 raise FileProblem(f"Filen har mere end {MAX_ROWS} rækker; del den op.")
@@ -177,11 +180,38 @@ def _check_zip(data: bytes) -> None:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
+            if unpacked <= MAX_UNPACKED:
+                for info in archive.infolist():
+                    if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                        _check_row_widths(archive, info.filename)
+    except FileProblem:
+        raise
     except Exception as exc:  # BadZipFile, and NotImplementedError/ValueError/EOFError for a damaged directory
         log.info("unreadable zip: %s: %s", type(exc).__name__, exc)
         raise FileProblem("Filen er ikke en gyldig .xlsx-fil.") from None
     if unpacked > MAX_UNPACKED:
         raise FileProblem("Filen fylder for meget udpakket; del den op.")
+
+
+def _check_row_widths(archive: zipfile.ZipFile, name: str) -> None:
+    """Count the cells of each row while streaming the sheet's XML, before openpyxl sees it: openpyxl builds every
+    cell of a row before we could cut it at MAX_COLUMNS, and one row of 6 million tiny cells (185 kB zipped) took
+    a worker to 3 GB. Empty styled cells count too, so the bound is generous (MAX_ROW_CELLS)."""
+    from xml.etree.ElementTree import iterparse
+
+    cells, row = 0, 0
+    with archive.open(name) as stream:
+        for event, element in iterparse(stream, events=("start", "end")):
+            tag = element.tag.rsplit("}", 1)[-1]
+            if event == "start" and tag == "row":
+                cells, row = 0, row + 1
+            elif event == "start" and tag == "c":
+                cells += 1
+                if cells > MAX_ROW_CELLS:
+                    raise FileProblem(f"Række {row} i regnearket har mere end {MAX_ROW_CELLS} celler; "
+                                      f"der læses højst {MAX_COLUMNS} kolonner.")
+            elif event == "end" and tag in ("row", "c"):
+                element.clear()
 
 
 def read_xlsx(data: bytes) -> Sheet:

@@ -1,4 +1,5 @@
-"""Login rate limit: POST /login per client IP and per username; 429 with a Danish page (JSON under /api/)."""
+"""Login rate limit: POST /login per client IP, per (username, IP) and a ceiling per username; 429 with a Danish
+page (JSON under /api/)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -15,7 +16,8 @@ from tests.helpers import PASSWORD, csrf_token, make_user
 @pytest.fixture
 def limited_app(databases, seeded_template):
     url = databases.clone(seeded_template)
-    app = create_app(config_for(url, RATELIMIT_ENABLED=True, KB_LOGIN_RATE_LIMIT="3 per minute"))
+    app = create_app(config_for(url, RATELIMIT_ENABLED=True, KB_LOGIN_RATE_LIMIT="3 per minute",
+                                KB_LOGIN_USER_CEILING="6 per hour"))
     yield app
     _dispose(app)
     databases.drop(url)
@@ -52,16 +54,25 @@ def test_login_is_limited_per_ip(limited_app):
     assert int(blocked.headers["Retry-After"]) > 0
     assert _attempt(client, "en-anden").status_code == 429  # same address, other name: still limited
     assert client.get("/login").status_code == 200  # only POST counts
-    assert _attempt(client, "leder", PASSWORD, ip="10.0.0.2").status_code == 429  # the name is limited too
     assert _attempt(client, "en-anden", ip="10.0.0.2").status_code == 200  # new address, new name: allowed
 
 
-def test_login_is_limited_per_username_across_addresses(limited_app):
+def test_failures_from_one_address_do_not_lock_the_user_out_elsewhere(limited_app):
+    """Security probe L5: ten wrong passwords from one address locked the real user out everywhere."""
+    make_user(limited_app, "offer", "admin")
+    attacker, user = limited_app.test_client(), limited_app.test_client()
+    for _ in range(3):
+        assert _attempt(attacker, "offer", ip="10.2.0.66").status_code == 200
+    assert _attempt(attacker, "OFFER ", ip="10.2.0.66").status_code == 429  # case and spaces do not dodge it
+    assert _attempt(user, "offer", PASSWORD, ip="10.2.0.7").status_code == 302  # the real user gets in
+
+
+def test_login_has_a_ceiling_per_username_across_addresses(limited_app):
     make_user(limited_app, "maal", "admin")
     client = limited_app.test_client()
-    for i in range(3):
+    for i in range(6):  # the ceiling (6 per hour here), spread over addresses that each stay under their limit
         assert _attempt(client, "maal", ip=f"10.1.0.{i}").status_code == 200
-    assert _attempt(client, "MAAL ", ip="10.1.0.9").status_code == 429  # case and spaces do not dodge it
+    assert _attempt(client, "MAAL ", ip="10.1.0.9").status_code == 429
     assert _attempt(client, "maal", PASSWORD, ip="10.1.0.10").status_code == 429
 
 

@@ -29,5 +29,5 @@ def test_concurrent_readers_and_editors_get_no_errors_and_lose_no_edits(app, tmp
     print("\n" + summary(report, SECONDS, lost))
     assert report.requests["login"] == USERS and sum(report.confirmed_edits.values()) >= USERS // 2
     assert sum(report.requests[k] for k in ("task", "search", "profession", "who-may")) >= USERS
-    assert not report.errors, report.errors[:10]
+    assert not report.errors, (report.errors[:10], server.log_tail())
     assert not lost, lost

@@ -543,3 +543,49 @@ def test_the_psychiatry_workshop_table_imports_cleanly(app):
     again = page(reviewer, job_id(upload(reviewer, "task", "psykiatri-workshops.xlsx",
                                          workshop.xlsx(SEED_004, snapshot(app)))))
     assert "0 nye" in again and "0 ændrede" in again  # the same table a second time changes nothing
+
+
+# -- bounded import workers, stopped jobs (issue 17, security probe M3) ------------------------------------------
+
+def test_imports_wait_for_a_place_on_the_bounded_pool_and_show_it(app):
+    """At most KB_IMPORT_WORKERS imports run per process; the next waits, and its page says so."""
+    import threading
+
+    app.config.update(KB_TRANSFER_BACKGROUND=True, KB_IMPORT_WORKERS=1)
+    editor = signed_in(app, "editor", "koe")
+    gate = threading.Event()
+    pool = jobs._pool(1)
+    holding = pool.submit(gate.wait, 30)  # the one place is taken (as by a long import)
+    try:
+        job = job_id(upload(editor, "task", "lille.csv", big_file(3)))
+        waiting = page(editor, job)
+        assert "Venter på at gå i gang" in waiting
+        with app.app_context():
+            state = db.session.scalar(sa.select(m.ImportJob.state).where(m.ImportJob.id == job))
+        assert state["status"] == "queued"
+    finally:
+        gate.set()
+        holding.result(timeout=30)
+    done = wait(editor, job)
+    assert "Venter på at gå i gang" not in done and "Kørslen blev afbrudt" not in done
+
+
+def test_a_job_whose_process_was_killed_shows_stopped_at_once(app):
+    """Not "running" for 15 minutes: the process that held it is gone on this machine."""
+    import os
+    import subprocess
+    import time as clock
+
+    editor = signed_in(app, "editor", "afbrudt")
+    job = job_id(upload(editor, "task", "lille.csv", big_file(3)))
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    with app.app_context():
+        state = dict(db.session.scalar(sa.select(m.ImportJob.state).where(m.ImportJob.id == job)))
+        state.update(status="running", step="rows", updated=clock.time(),
+                     worker={"host": jobs.HOST, "pid": dead.pid})
+        db.session.execute(sa.update(m.ImportJob).where(m.ImportJob.id == job).values(state=state))
+        db.session.commit()
+    assert dead.pid != os.getpid()
+    shown = page(editor, job)
+    assert "Kørslen blev afbrudt" in shown
