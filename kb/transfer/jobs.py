@@ -48,17 +48,18 @@ STALLED = 15 * 60  # a running job that has not reported for this long was cut o
 TABLE = ImportJob.__table__
 _live: dict[str, dict[str, Any]] = {}  # job → newest state this process could not write yet (SQLite only)
 _live_lock = threading.Lock()
-_pools: dict[int, ThreadPoolExecutor] = {}  # per process (a fork gets its own): the bounded import workers
+# The bounded import workers, per process (a fork gets its own; threads do not survive a fork) and size.
+_pools: dict[tuple[int, int], ThreadPoolExecutor] = {}
 _pools_lock = threading.Lock()
 HOST = socket.gethostname()
 
 
 def _pool(size: int) -> ThreadPoolExecutor:
-    pid = os.getpid()
+    key = (os.getpid(), max(1, size))
     with _pools_lock:
-        pool = _pools.get(pid)
+        pool = _pools.get(key)
         if pool is None:
-            pool = _pools[pid] = ThreadPoolExecutor(max_workers=max(1, size), thread_name_prefix="import")
+            pool = _pools[key] = ThreadPoolExecutor(max_workers=key[1], thread_name_prefix="import")
         return pool
 
 

@@ -406,3 +406,19 @@ def test_cli_says_clearly_when_the_pdf_cannot_be_written(runner, tmp_path):
     assert result.exit_code == 1
     assert f"PDF'en kunne ikke skrives til {target}" in result.output
     assert not target.exists() and not list(tmp_path.rglob("*.part"))  # no half-written file left behind
+
+
+def test_pdfs_show_each_provisions_verification_and_the_acts_number(app, client):
+    """Issue 23: the paper says which provisions were checked against an official text, and the act's number."""
+    with app.app_context():
+        task = db.session.scalar(sa.select(m.Task).where(m.Task.slug == "give-vaccination"))
+        rows = [(p.verified, p.act.reference) for p in task.provisions]
+    assert any(v for v, _ in rows) and any(not v for v, _ in rows)  # both kinds on this sheet
+    assert any("LBK nr. 1008" in ref for _, ref in rows)
+    sheet = compact(text_of(get_pdf(client, "/tasks/give-vaccination/sheet.pdf").data))
+    assert contains(sheet, "Verificeret mod") and contains(sheet, "Ikke verificeret mod en officiel tekst")
+    assert contains(sheet, "LBK nr. 1008")
+    regional = compact(text_of(get_pdf(client, "/professions/jordemoder/role.pdf?organisation=region-midtjylland").data))
+    assert contains(regional, "Region Midtjylland") and contains(regional, "Verificeret mod")
+    national = compact(text_of(get_pdf(client, "/professions/jordemoder/role.pdf").data))
+    assert contains(national, "Ingen – kun lov og nationale aftaler")
