@@ -32,7 +32,7 @@ db: setup
 	$(KB) seed
 
 run: db
-	$(VENV)/bin/gunicorn -c python:kb.gunicorn_conf --bind $(HOST):$(PORT) --workers 2 'kb:create_app()'
+	$(VENV)/bin/gunicorn -c python:kb.gunicorn_conf --bind $(HOST):$(PORT) --workers 2 'kb.app:create_app()'
 
 dev: db
 	$(KB) run --debug --host $(HOST) --port $(PORT)

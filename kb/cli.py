@@ -12,7 +12,7 @@ from kb.models.enums import TASK_CATEGORIES
 
 
 def _create_app() -> Flask:
-    from kb import create_app
+    from kb.app import create_app
 
     return create_app()
 

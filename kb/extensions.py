@@ -1,4 +1,4 @@
-"""Flask extensions, created unbound and bound in :func:`kb.create_app` (microblog's habit)."""
+"""Flask extensions, created unbound and bound in :func:`kb.app.create_app` (microblog's habit)."""
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate

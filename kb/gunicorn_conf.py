@@ -1,4 +1,4 @@
-"""gunicorn settings for production: `gunicorn -c python:kb.gunicorn_conf 'kb:create_app()'`.
+"""gunicorn settings for production: `gunicorn -c python:kb.gunicorn_conf 'kb.app:create_app()'`.
 
 Each setting comes from the environment, with defaults for one app server on a small machine. Several app servers
 may run this against one PostgreSQL (KB_DATABASE_URL) when they share KB_SECRET_KEY (sessions and CSRF tokens are

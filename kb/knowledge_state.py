@@ -76,8 +76,13 @@ def _bump_on_commit(session: Session) -> None:
         bump(session.connection())
 
 
-@sa.event.listens_for(Session, "after_rollback")
-def _forget_on_rollback(session: Session) -> None:
+@sa.event.listens_for(Session, "after_soft_rollback")
+def _forget_on_rollback(session: Session, previous_transaction) -> None:
+    """Only the outermost transaction's rollback undoes its changes. A SAVEPOINT rolled back (the editing preview,
+    "try, and on an error roll back the savepoint") leaves the outer transaction's changes standing, so its mark
+    stays; a mark left by the savepoint's own flushes costs one extra cache invalidation at most."""
+    if previous_transaction.nested or previous_transaction.parent is not None:
+        return
     session.info.pop(_CHANGED, None)
 
 

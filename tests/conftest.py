@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from kb import create_app
+from kb.app import create_app
 from kb.config import PROJECT_ROOT
 from tests.pg_server import PgServer, start_server
 

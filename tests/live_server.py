@@ -44,7 +44,7 @@ class Server:
         # The error log goes to a file: a pipe nobody reads would fill up and stop the server mid-test.
         self.log = tempfile.TemporaryFile()
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", "python:kb.gunicorn_conf", "kb:create_app()"],
+            [sys.executable, "-m", "gunicorn", "-c", "python:kb.gunicorn_conf", "kb.app:create_app()"],
             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=self.log,
             start_new_session=True)  # its own process group, so kill() reaches the workers too
         deadline = time.monotonic() + 60

@@ -23,7 +23,7 @@ class BenchDatabaseError(RuntimeError):
 
 def bench_app(url: str) -> Flask:
     """The real app on the benchmark database (rate limiting off: the load test is one client)."""
-    from kb import create_app
+    from kb.app import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": normalise_database_url(url), "RATELIMIT_ENABLED": False})
 

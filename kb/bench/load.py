@@ -116,5 +116,5 @@ def measure(app_spec: str, database_url: str | None, paths: list[str], duration:
         return run_wrk(base, paths, duration)
 
 
-KB_APP = "kb:create_app()"
+KB_APP = "kb.app:create_app()"
 HELLO_APP = "kb.bench.hello:create_hello_app()"

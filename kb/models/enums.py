@@ -5,33 +5,31 @@ one to get the text in the current request's language.
 """
 from flask_babel import lazy_gettext
 
-TASK_CATEGORIES = ("administrative", "clinical", "coordination")
+from kb.rules.vocabulary import (  # the values, defined once; the labels are here
+    COMPETENCE_KINDS, COMPLEXITIES, EVIDENCE_KINDS, PROVISION_EFFECTS, REQUIREMENT_LEVELS, RULE_EFFECTS,
+    SHORTAGE_LEVELS, TASK_CATEGORIES, VERDICTS,
+)
+from kb.rules.vocabulary import KINDS as RULE_KINDS
+
+
 CATEGORY_LABELS = {
     "administrative": lazy_gettext("Administrative opgaver og forefaldende arbejde"),
     "clinical": lazy_gettext("Afgrænsede kliniske opgaver"),
     "coordination": lazy_gettext("Koordinering af den kliniske opgaveløsning"),
 }
 TASK_STATUSES = ("draft", "published")
-REQUIREMENT_LEVELS = ("required", "desirable")  # påkrævet | ønskelig
-COMPLEXITIES = ("uncomplicated", "complex")  # ukompliceret | kompleks patient
 COMPLEXITY_LABELS = {"uncomplicated": lazy_gettext("Ukomplicerede forløb"),
                      "complex": lazy_gettext("Komplekse forløb")}
-COMPETENCE_KINDS = ("knowledge", "skill")
-PROVISION_EFFECTS = ("reserves", "never_delegable", "requires_written_instruction", "other")
 EFFECT_LABELS = {
     "reserves": lazy_gettext("Forbeholder opgaven bestemte faggrupper"),
     "never_delegable": lazy_gettext("Kan aldrig delegeres"),
     "requires_written_instruction": lazy_gettext("Kræver skriftlig instruks"),
     "other": lazy_gettext("Anden bestemmelse"),
 }
-RULE_KINDS = ("legal", "organisational")
 KIND_LABELS = {"legal": lazy_gettext("Lovgivning"),
                "organisational": lazy_gettext("Organisatorisk (aftale/lokal instruks)")}
-RULE_EFFECTS = ("allow", "deny", "conditions", "delegation")  # delegation: særlig hjemmel to be medhjælp
-EVIDENCE_KINDS = ("proposal", "practice", "pilot", "evaluation")
 EVIDENCE_LABELS = {"proposal": lazy_gettext("Forslag"), "practice": lazy_gettext("Praksis"),
                    "pilot": lazy_gettext("Forsøg"), "evaluation": lazy_gettext("Evaluering")}
-SHORTAGE_LEVELS = ("none", "low", "moderate", "high", "unknown")
 SHORTAGE_LABELS = {"none": lazy_gettext("Ingen mangel"), "low": lazy_gettext("Lille mangel"),
                    "moderate": lazy_gettext("Nogen mangel"), "high": lazy_gettext("Stor mangel"),
                    "unknown": lazy_gettext("Ukendt")}

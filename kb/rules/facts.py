@@ -21,12 +21,14 @@ from datetime import date, datetime
 from types import MappingProxyType
 from typing import Any
 
-PROVISION_EFFECTS = frozenset({"reserves", "never_delegable", "requires_written_instruction", "other"})
-KINDS = frozenset({"legal", "organisational"})
-RULE_EFFECTS = frozenset({"allow", "deny", "conditions", "delegation"})
-REQUIREMENT_LEVELS = frozenset({"required", "desirable"})
-COMPLEXITIES = frozenset({"uncomplicated", "complex"})
-SHORTAGE_LEVELS = frozenset({"none", "low", "moderate", "high", "unknown"})
+from . import vocabulary
+
+PROVISION_EFFECTS = frozenset(vocabulary.PROVISION_EFFECTS)
+KINDS = frozenset(vocabulary.KINDS)
+RULE_EFFECTS = frozenset(vocabulary.RULE_EFFECTS)
+REQUIREMENT_LEVELS = frozenset(vocabulary.REQUIREMENT_LEVELS)
+COMPLEXITIES = frozenset(vocabulary.COMPLEXITIES)
+SHORTAGE_LEVELS = frozenset(vocabulary.SHORTAGE_LEVELS)
 
 
 def _check(value: Any, allowed: frozenset[str], cls: str, name: str, optional: bool = False) -> None:

@@ -11,6 +11,10 @@ from typing import Literal, Optional
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from kb.official_sources import official_problem
+from kb.rules.vocabulary import (
+    COMPETENCE_KINDS, COMPLEXITIES, EVIDENCE_KINDS, KINDS, PROVISION_EFFECTS, REQUIREMENT_LEVELS, RULE_EFFECTS,
+    SHORTAGE_LEVELS, TASK_CATEGORIES,
+)
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
@@ -90,7 +94,7 @@ class Competence(Strict):
     slug: Slug
     name: str
     name_en: str = ""
-    kind: Literal["knowledge", "skill"] = "skill"
+    kind: Literal[COMPETENCE_KINDS] = "skill"
     description: str = ""
     _slug = field_validator("slug")(check_slug)
 
@@ -119,7 +123,7 @@ class Profession(Strict):
     education_name: str = ""
     education_length: str = ""
     education_level: int = Field(ge=0, le=6)
-    shortage_level: Literal["none", "low", "moderate", "high", "unknown"] = "unknown"
+    shortage_level: Literal[SHORTAGE_LEVELS] = "unknown"
     description: str = ""
     settings: list[Slug] = []
     competences: list[Slug] = []
@@ -141,12 +145,12 @@ class ProvisionIn(Strict):
     url: str
     valid_from: Optional[date] = None
     valid_to: Optional[date] = None
-    effect: Literal["reserves", "never_delegable", "requires_written_instruction", "other"] = "other"
+    effect: Literal[PROVISION_EFFECTS] = "other"
     reserved_to: list[Slug] = []
     scope: str = ""  # the part of a task the right covers (særligt lovhjemlet), shown as a condition
-    complexity: Optional[Literal["uncomplicated", "complex"]] = None  # the provision holds only at this complexity
+    complexity: Optional[Literal[COMPLEXITIES]] = None  # the provision holds only at this complexity
     organisation: Optional[Slug] = None  # organisational provisions: the region/municipality (default: the act's)
-    kind: Optional[Literal["legal", "organisational"]] = None
+    kind: Optional[Literal[KINDS]] = None
     verified: Optional[bool] = None
     verified_source: str = ""  # the official text it was checked against
     verified_on: Optional[date] = None
@@ -175,7 +179,7 @@ class LegalAct(Strict):
     title: str = ""
     reference: str = ""  # the act's number: LBK nr. … af …, BEK nr. …, VEJ nr. …, lov nr. …
     url: str
-    kind: Literal["legal", "organisational"] = "legal"
+    kind: Literal[KINDS] = "legal"
     organisation: Optional[Slug] = None  # organisational acts: whose agreement or instruction it is
     valid_from: Optional[date] = None
     valid_to: Optional[date] = None
@@ -231,14 +235,14 @@ class Education(Strict):
 
 class Requirement(Strict):
     competence: Slug
-    level: Literal["required", "desirable"] = "required"
-    complexity: Optional[Literal["uncomplicated", "complex"]] = None
+    level: Literal[REQUIREMENT_LEVELS] = "required"
+    complexity: Optional[Literal[COMPLEXITIES]] = None
 
 
 class EvidenceIn(Strict):
     taker: Slug
     from_: Optional[Slug] = Field(default=None, alias="from")
-    kind: Literal["proposal", "practice", "pilot", "evaluation"] = "proposal"
+    kind: Literal[EVIDENCE_KINDS] = "proposal"
     summary: str
     sources: list[Citation] = Field(min_length=1)
 
@@ -251,7 +255,7 @@ class Task(Strict):
     slug: Slug
     title: str = Field(min_length=3, max_length=300)
     title_en: str = ""
-    category: Literal["administrative", "clinical", "coordination"]
+    category: Literal[TASK_CATEGORIES]
     description: str = ""
     settings: list[Slug] = []
     holders: list[Slug] = []
@@ -276,11 +280,11 @@ class RuleIn(Strict):
     profession: Optional[Slug] = None
     all_professions: bool = False  # a rule that names groups in words: "all but physicians"
     except_professions: list[Slug] = []
-    effect: Literal["allow", "deny", "conditions", "delegation"]
-    kind: Literal["legal", "organisational"]
+    effect: Literal[RULE_EFFECTS]
+    kind: Literal[KINDS]
     provision: Optional[Slug] = None
     setting: Optional[Slug] = None
-    complexity: Optional[Literal["uncomplicated", "complex"]] = None
+    complexity: Optional[Literal[COMPLEXITIES]] = None
     organisation: Optional[Slug] = None  # organisational rules: where they hold (default: the provision's)
     conditions: list[str] = []
     note: str = ""

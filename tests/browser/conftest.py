@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from kb import create_app
+from kb.app import create_app
 from tests.conftest import test_config
 from tests.helpers import PASSWORD, make_user
 

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 import pytest
 import sqlalchemy as sa
 
-from kb import create_app
+from kb.app import create_app
 from kb import models as m
 from kb.extensions import db
 from tests.conftest import test_config as config_for

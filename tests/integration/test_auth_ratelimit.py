@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from werkzeug.exceptions import TooManyRequests
 
-from kb import create_app
+from kb.app import create_app
 from kb.config import settings_from_environment
 from tests.conftest import _dispose, test_config as config_for
 from tests.helpers import PASSWORD, csrf_token, make_user

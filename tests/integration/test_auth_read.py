@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from kb import create_app
+from kb.app import create_app
 from tests.conftest import _dispose, test_config as config_for
 from tests.helpers import PASSWORD, csrf_token
 from tests.integration.test_access_matrix import MATRIX, R, Samples, Visitor, app_rules, layout_free_pdfs  # noqa: F401

@@ -10,7 +10,7 @@ from datetime import datetime
 import pytest
 import sqlalchemy as sa
 
-from kb import create_app
+from kb.app import create_app
 from kb import models as m
 from kb.backup.archive import dump, read, rows_for, write
 from kb.extensions import db

@@ -11,7 +11,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from kb import create_app
+from kb.app import create_app
 from kb import models as m
 from kb.backup.archive import dump
 from kb.extensions import db

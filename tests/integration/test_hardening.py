@@ -116,7 +116,7 @@ def test_signed_in_pages_are_not_cached_and_permissions_policy_is_set(app, clien
 # -- L8: files with password hashes are the owner's only ------------------------------------------------------
 
 def test_sqlite_file_and_instance_folder_are_owner_only(tmp_path, monkeypatch):
-    from kb import create_app
+    from kb.app import create_app
 
     instance = tmp_path / "instance"
     monkeypatch.setenv("KB_INSTANCE_PATH", str(instance))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
-from kb import create_app, models as m
+from kb import models as m
+from kb.app import create_app
 from kb.extensions import db
 from kb.knowledge_state import current_token
 from kb.whomay.facts import load_catalogue
@@ -71,6 +72,25 @@ def test_uncommitted_and_rolled_back_changes_are_never_cached(app):
         db.session.rollback()
         assert current_token(db.session) == token
         assert load_catalogue().knowledge.profession_name("portoer") != "Kladde-navn"  # … which was not cached
+
+
+def test_a_rolled_back_savepoint_keeps_the_outer_transactions_change(app):
+    """Architecture review § 4.3.1: the savepoint's rollback erased the mark, and the commit kept the old token, so
+    every server went on serving the old name."""
+    with app.app_context():
+        token = current_token(db.session)
+        assert load_catalogue().knowledge.profession_name("portoer") == "Portør"  # cached under the old token
+        porter = db.session.scalar(sa.select(m.Profession).where(m.Profession.slug == "portoer"))
+        porter.name = "Portør (omdøbt)"
+        db.session.flush()
+        savepoint = db.session.begin_nested()
+        db.session.add(m.Setting(slug="proeve-miljoe", name="Prøve"))
+        db.session.flush()
+        savepoint.rollback()
+        db.session.commit()
+    assert _token(app) != token
+    with app.app_context():
+        assert load_catalogue().knowledge.profession_name("portoer") == "Portør (omdøbt)"
 
 
 def test_writers_outside_the_orm_change_the_token(app, tmp_path):

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from kb import create_app, models as m
+from kb import models as m
+from kb.app import create_app
 from kb.extensions import db
 from tests.conftest import _dispose, test_config as config_for
 from tests.helpers import login, make_user

@@ -169,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from flask_migrate import upgrade
 
-    from kb import create_app
+    from kb.app import create_app
     from kb.auth.passwords import hash_password
     from kb.extensions import db
     from kb.seeding import load_bundle, read_bundle

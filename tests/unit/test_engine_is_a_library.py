@@ -1,0 +1,58 @@
+"""The engine is a library (issue 18): `import kb.rules` loads no web or ORM module, and the domain's words are
+defined once (kb/rules/vocabulary.py) and used by the engine, the models and the seed schema."""
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+BLOCKED = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "sqlalchemy", "werkzeug",
+           "jinja2", "pydantic", "wtforms", "weasyprint")
+
+
+def test_the_engine_imports_with_the_web_and_orm_modules_blocked():
+    script = textwrap.dedent(f"""
+        import sys
+        BLOCKED = {BLOCKED!r}
+
+        class Block:
+            def find_spec(self, name, path=None, target=None):
+                if name.split(".")[0] in BLOCKED:
+                    raise ImportError("blocked: " + name)
+                return None
+
+        sys.meta_path.insert(0, Block())
+        import kb.rules
+        from kb.rules import Context, ProfessionFact, ProvisionFact, TaskFact, who_may
+        task = TaskFact("t", "T", "clinical", provisions=(ProvisionFact("p", "A", "§ 1", "P", "https://x", "reserves",
+                                                                        frozenset({{"laege"}})),))
+        print(who_may(task, [ProfessionFact("laege", "Læge"), ProfessionFact("ssa", "SSA")], Context())[1].verdict)
+        loaded = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
+        assert not loaded, loaded
+    """)
+    result = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "delegation"
+
+
+def test_the_vocabulary_is_the_one_the_models_schema_and_engine_use():
+    from typing import get_args
+
+    from kb.models import enums
+    from kb.rules import Verdict, facts, vocabulary
+    from kb.seeding import schema
+
+    assert tuple(v.value for v in Verdict) == vocabulary.VERDICTS
+    assert set(enums.VERDICT_LABELS) == set(vocabulary.VERDICTS)
+    assert set(enums.EFFECT_LABELS) == set(vocabulary.PROVISION_EFFECTS) == facts.PROVISION_EFFECTS
+    assert set(enums.RULE_EFFECT_LABELS) == set(vocabulary.RULE_EFFECTS) == facts.RULE_EFFECTS
+    assert set(enums.CATEGORY_LABELS) == set(vocabulary.TASK_CATEGORIES)
+    assert set(enums.COMPLEXITY_LABELS) == set(vocabulary.COMPLEXITIES) == facts.COMPLEXITIES
+    assert set(enums.KIND_LABELS) == set(vocabulary.KINDS) == facts.KINDS
+    assert set(enums.SHORTAGE_LABELS) == set(vocabulary.SHORTAGE_LEVELS) == facts.SHORTAGE_LEVELS
+    fields = schema.ProvisionIn.model_fields
+    assert get_args(fields["effect"].annotation) == vocabulary.PROVISION_EFFECTS
+    assert get_args(schema.RuleIn.model_fields["effect"].annotation) == vocabulary.RULE_EFFECTS
+    assert get_args(schema.Task.model_fields["category"].annotation) == vocabulary.TASK_CATEGORIES
