@@ -36,7 +36,12 @@ CONDITIONS = ["Kun dagtid", "Kun ukomplicerede patienter", "Efter lokal instruks
 BASE_DAY = date(2024, 1, 1)
 
 days = st.integers(min_value=-1500, max_value=1500).map(lambda n: BASE_DAY + timedelta(days=n))
-contexts = st.builds(Context, setting=st.sampled_from(SETTINGS), complexity=st.sampled_from(COMPLEXITIES), on=days)
+# (organisation, its parents): none, a region, a municipality inside that region
+ORGANISATIONS = [(None, ()), ("region-a", ()), ("kommune-a", ("region-a",))]
+SCOPES = [None, None, "region-a", "region-b", "kommune-a"]  # where an organisational fact holds (None: everywhere)
+contexts = st.builds(lambda setting, complexity, on, org: Context(setting=setting, complexity=complexity, on=on,
+                                                                  organisation=org[0], organisation_parents=org[1]),
+                     st.sampled_from(SETTINGS), st.sampled_from(COMPLEXITIES), days, st.sampled_from(ORGANISATIONS))
 
 
 @st.composite
@@ -57,13 +62,17 @@ def provisions(draw, effects=("reserves", "never_delegable", "requires_written_i
         slug=f"p-{draw(st.integers(0, 10_000))}", act="Autorisationsloven", ref=f"§ {draw(st.integers(1, 99))}",
         title="Bestemmelse", url="https://example.org/p", effect=effect, reserved_to=reserved,
         kind=draw(st.sampled_from(["legal", "organisational"])), valid_from=start, valid_to=end,
-        verified=draw(st.booleans()))
+        verified=draw(st.booleans()), scope=draw(st.sampled_from(["", "", "Kun på voksne"])),
+        complexity=draw(st.sampled_from(COMPLEXITIES)), organisation=draw(st.sampled_from(SCOPES)))
 
 
 @st.composite
 def rules(draw, effects=("allow", "deny", "conditions"), kinds=("legal", "organisational")):
+    everyone = draw(st.integers(0, 3)) == 0  # a rule naming its groups in words: everyone but some
     return RuleFact(
-        slug=f"r-{draw(st.integers(0, 10_000))}", profession=draw(st.sampled_from(ALL_SLUGS)),
+        slug=f"r-{draw(st.integers(0, 10_000))}", profession=None if everyone else draw(st.sampled_from(ALL_SLUGS)),
+        except_professions=draw(st.frozensets(st.sampled_from(ALL_SLUGS), max_size=2)) if everyone else frozenset(),
+        organisation=draw(st.sampled_from(SCOPES)),
         effect=draw(st.sampled_from(effects)), kind=draw(st.sampled_from(kinds)),
         provision=draw(st.none() | provisions(effects=("other",))), setting=draw(st.sampled_from(SETTINGS)),
         complexity=draw(st.sampled_from(COMPLEXITIES)),
@@ -144,7 +153,7 @@ def test_never_delegable_reserved_task_blocks_everyone_outside_the_group(groups,
             assert result.conditions == () and result.missing_competences == ()
             # blocked by law (the reservation + BEK item, or a legal deny), never by an agreement
             assert result.reasons and all(r.kind == "legal" for r in result.reasons)
-            legal_deny = any(r.kind == "legal" and r.effect == "deny" and profession.covers(r.profession)
+            legal_deny = any(r.kind == "legal" and r.effect == "deny" and r.covers(profession)
                              for r in task.rules)
             if not legal_deny:
                 assert [r.provision.slug for r in result.reasons] == ["res", "never"]
@@ -197,7 +206,8 @@ def out_of_force(draw, on: date):
 def test_provision_outside_its_validity_dates_has_no_effect(task, profession, context, knowledge, data):
     extra = data.draw(out_of_force(context.on))
     assert not extra.in_force(context.on)
-    rule = data.draw(st.none() | rules().map(lambda r: replace(r, provision=extra, profession=profession.slug)))
+    rule = data.draw(st.none() | rules().map(lambda r: replace(r, provision=extra, profession=profession.slug,
+                                                               except_professions=frozenset())))
     with_extra = replace(task, provisions=task.provisions + (extra,),
                          rules=task.rules + ((rule,) if rule else ()))
     assert who_may_one(with_extra, profession, context, knowledge) == who_may_one(task, profession, context, knowledge)
@@ -239,3 +249,83 @@ def test_result_invariants(task, profession, context, knowledge):
     assert r == who_may_one(task, profession, context, knowledge)
     d = r.to_dict()
     assert d["verdict"] == r.verdict.value and len(d["reasons"]) == len(r.reasons)
+
+
+# -- the law's new kinds of fact (issue 23): scope, complexity, organisation, "everyone but", særlig hjemmel ------
+
+def _without(task: TaskFact, rule: RuleFact | None = None, provision: ProvisionFact | None = None) -> TaskFact:
+    return replace(task, rules=tuple(r for r in task.rules if r is not rule),
+                   provisions=tuple(p for p in task.provisions if p is not provision))
+
+
+@RULES
+@given(tasks(), professions(), contexts, knowledges, st.data())
+def test_a_fact_of_another_organisation_has_no_effect(task, profession, context, knowledge, data):
+    """A region's agreement, or a municipality's instruction, does not hold anywhere else."""
+    here = {None, context.organisation, *context.organisation_parents}
+    elsewhere = data.draw(st.sampled_from([s for s in SCOPES if s not in here]))
+    rule = data.draw(rules().map(lambda r: replace(r, organisation=elsewhere)))
+    provision = data.draw(provisions().map(lambda p: replace(p, organisation=elsewhere)))
+    with_both = replace(task, rules=task.rules + (rule,), provisions=task.provisions + (provision,))
+    assert who_may_one(with_both, profession, context, knowledge) == who_may_one(task, profession, context, knowledge)
+
+
+@RULES
+@given(tasks(), professions(), contexts.filter(lambda c: c.complexity is not None), knowledges, st.data())
+def test_a_provision_for_the_other_complexity_has_no_effect(task, profession, context, knowledge, data):
+    other = "complex" if context.complexity == "uncomplicated" else "uncomplicated"
+    provision = data.draw(provisions().map(lambda p: replace(p, complexity=other)))
+    with_it = replace(task, provisions=task.provisions + (provision,))
+    assert who_may_one(with_it, profession, context, knowledge) == who_may_one(task, profession, context, knowledge)
+
+
+@RULES
+@given(tasks(), profession_lists(), contexts, knowledges, st.data())
+def test_a_rule_for_everyone_but_some_is_the_same_as_one_rule_per_group(task, profs, context, knowledge, data):
+    """"All non-physicians" says for each other group what a rule naming that group would say."""
+    base = data.draw(rules())
+    excepted = data.draw(st.frozensets(st.sampled_from(ALL_SLUGS), max_size=2))
+    everyone = replace(base, profession=None, except_professions=excepted)
+    for profession in profs:
+        named = replace(base, profession=profession.slug, except_professions=frozenset())
+        covered = not any(profession.covers(x) for x in excepted)
+        words = who_may_one(replace(task, rules=task.rules + (everyone,)), profession, context, knowledge)
+        one = who_may_one(replace(task, rules=task.rules + ((named,) if covered else ())), profession, context,
+                          knowledge)
+        assert words == one, (profession.slug, excepted)
+
+
+@RULES
+@given(st.frozensets(st.sampled_from(SLUGS), min_size=1, max_size=2), professions(), contexts, knowledges, st.data())
+def test_a_legal_delegation_rule_lets_its_group_be_medhjaelp_on_a_never_delegable_task(groups, profession, context,
+                                                                                       knowledge, data):
+    reserve = ProvisionFact("res", "Autorisationsloven", "§ 74", "Forbeholdt", "https://x", "reserves", groups)
+    never = ProvisionFact("never", "BEK 1219", "§ 2", "Aldrig delegerbar", "https://x", "never_delegable")
+    rule = RuleFact("kosm", profession.slug, "delegation", "legal",
+                    provision=ProvisionFact("bek834", "BEK 834", "§ 10", "Medhjælp", "https://x", "other"))
+    task = TaskFact("t", "Opgave", "clinical", provisions=(reserve, never), rules=(rule,),
+                    requirements=tuple(data.draw(st.lists(requirements, max_size=3))))
+    result = who_may_one(task, profession, replace(context, organisation=None, organisation_parents=()), knowledge)
+    if any(profession.covers(g) for g in groups):
+        assert result.verdict is Verdict.INDEPENDENT  # a member's right, whatever the rule says
+    else:
+        assert result.verdict.by_delegation and result.delegable_from == tuple(sorted(groups))
+        assert without_rule_is_blocked(task, rule, profession, context, knowledge)
+
+
+def without_rule_is_blocked(task, rule, profession, context, knowledge) -> bool:
+    bare = who_may_one(_without(task, rule=rule), profession,
+                       replace(context, organisation=None, organisation_parents=()), knowledge)
+    return bare.verdict is Verdict.NOT_ALLOWED
+
+
+@RULES
+@given(st.frozensets(st.sampled_from(SLUGS), min_size=1, max_size=2), professions(), contexts, knowledges)
+def test_a_scoped_right_is_a_condition_on_the_members_verdict(groups, profession, context, knowledge):
+    reserve = ProvisionFact("res", "Autorisationsloven", "§ 55", "Forbeholdt", "https://x", "reserves", groups,
+                            scope="Kun på den gravide og det nyfødte barn")
+    result = who_may_one(TaskFact("t", "Opgave", "clinical", provisions=(reserve,)), profession, context, knowledge)
+    member = any(profession.covers(g) for g in groups)
+    assert result.verdict is (Verdict.INDEPENDENT if member else Verdict.DELEGATION)
+    if member:
+        assert "Kun på den gravide og det nyfødte barn" in result.conditions
