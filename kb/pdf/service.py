@@ -20,6 +20,7 @@ from kb.models.enums import TASK_CATEGORIES
 from kb.models.task import task_setting
 from kb.plans.service import ItemCheck, PlanSummary
 from kb.rules import Context, Result, TaskFact, Verdict
+from kb.whomay.facts import provision_fact
 from kb.whomay.task_facts import load_task_fact
 from kb.whomay.service import Matrix, matrix_for, takeover_for
 
@@ -127,12 +128,15 @@ def reserved_tasks(profession: m.Profession, context: Context, only: set[str] | 
         m.Provision.effect == "reserves", m.Provision.reserved_to.any(m.Profession.id.in_(group_ids))))
     tasks = db.session.scalars(sa.select(m.Task).where(m.Task.status == "published", reserves_here).options(
         selectinload(m.Task.provisions).selectinload(m.Provision.act),
+        selectinload(m.Task.provisions).selectinload(m.Provision.organisation),
         selectinload(m.Task.provisions).selectinload(m.Provision.reserved_to)).order_by(m.Task.title)).all()
     out = []
     for task in tasks:
         if only is not None and task.slug not in only:
             continue
-        in_force = [p for p in task.provisions if p.in_force(context.on)]
+        # What holds is the engine's to say (in force on the date, for the context's complexity and organisation):
+        # a midwife's fødselshjælp is not hers for a complicated birth.
+        in_force = [p for p in task.provisions if provision_fact(p).holds(context)]
         reserving = [p for p in in_force if p.effect == "reserves" and any(g.id in group_ids for g in p.reserved_to)]
         if reserving:  # a reservation not yet (or no longer) in force on the date does not count
             out.append(ReservedTask(task, reserving, [p for p in in_force if p.effect == "never_delegable"]))

@@ -419,3 +419,16 @@ def test_pdfs_show_each_provisions_verification_and_the_acts_number(app, client)
     sheet = compact(text_of(get_pdf(client, "/tasks/give-vaccination/sheet.pdf?organisation=region-midtjylland").data))
     assert contains(sheet, "Verificeret mod") and contains(sheet, "Ikke verificeret mod en officiel tekst")
     assert contains(sheet, "LBK nr. 1008") and contains(sheet, "Region Midtjylland")
+
+
+def test_role_description_reserves_what_holds_in_its_context(app):
+    """A midwife's fødselshjælp is hers for an uncomplicated birth, not for a complicated one (§ 55, stk. 4, nr. 5)."""
+    from kb.pdf.service import reserved_tasks
+    from kb.whomay.facts import make_context
+
+    with app.app_context():
+        midwife = db.session.scalar(sa.select(m.Profession).where(m.Profession.slug == "jordemoder"))
+        plain = {r.task.slug for r in reserved_tasks(midwife, make_context(), None)}
+        complex_ = {r.task.slug for r in reserved_tasks(midwife, make_context(complexity="complex"), None)}
+    assert "yde-foedselshjaelp" in plain and "yde-foedselshjaelp" not in complex_
+    assert "tage-venoes-blodproeve" in plain and "tage-venoes-blodproeve" in complex_
