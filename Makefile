@@ -6,7 +6,7 @@ PORT   ?= 5000
 KB     := $(VENV)/bin/kb
 MO     := translations/en/LC_MESSAGES/messages.mo
 
-.PHONY: run dev test setup db check-seed messages clean bench loadtest
+.PHONY: run dev test test-fast setup db check-seed messages clean bench loadtest
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,12 @@ check-seed: setup
 PYTEST_WORKERS ?= auto
 test: db
 	$(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+
+# SQLite only, no browser (PostgreSQL-parametrised tests deselected): everything else of the suite, or the paths
+# given, e.g. make test-fast PYTEST_ARGS=tests/unit
+test-fast: db
+	$(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) -q -k "not postgresql" \
+		$(if $(PYTEST_ARGS),$(PYTEST_ARGS),tests/unit tests/integration tests/search tests/security)
 
 # Benchmark on a synthetic national-size catalogue, SQLite and (when the server binaries exist) PostgreSQL; prints
 # the figures and writes docs/benchmark.md. Scale down: make bench BENCH_ARGS="--tasks 5000 --queries 50 --duration 5".
