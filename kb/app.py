@@ -83,6 +83,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from kb.editing import bp as editing_bp
     from kb.pdf import bp as pdf_bp
     from kb.plans import bp as plans_bp
+    from kb.search.routes import bp as search_bp
     from kb.transfer import bp as transfer_bp
     from kb.workbench import bp as workbench_bp
 
@@ -95,7 +96,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(pdf_bp)  # /professions/<slug>/role.pdf, /tasks/<slug>/sheet.pdf, /plans/<id>.pdf
     app.register_blueprint(editing_bp, url_prefix="/redaktion")
     app.register_blueprint(transfer_bp, url_prefix="/overfoersel")
-    app.register_blueprint(__import__("kb.search.routes", fromlist=["bp"]).bp)  # GET /search
+    app.register_blueprint(search_bp)  # GET /search
     app.register_blueprint(api_bp, url_prefix="/api/v1")
     csrf.exempt(api_bp)  # read-only JSON; no cookies-based writes live there
 

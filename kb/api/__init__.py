@@ -9,4 +9,4 @@ bp.before_request(check_request)  # parameters checked against the OpenAPI docum
 
 from kb.api import routes  # noqa: E402,F401 - routes register on bp
 from kb.api import openapi  # noqa: E402,F401
-from kb.whomay import routes as _whomay_routes  # noqa: E402,F401 - who-may endpoints live with their feature
+from kb.api import whomay  # noqa: E402,F401 - who-may and shiftable, asking the engine through kb.whomay.service

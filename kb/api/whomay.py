@@ -1,4 +1,4 @@
-"""JSON API for who-may (contract paths under /api/v1) and the CLI command `kb who-may`."""
+"""JSON API for who-may and shiftable (contract paths under /api/v1): the engine asked through kb.whomay.service."""
 from __future__ import annotations
 
 from flask import jsonify, request
