@@ -4,8 +4,8 @@ A race is made to happen at one precise point with a second, real database conne
 between the form's check and the commit, as when two saves of the same version arrive at once."""
 from __future__ import annotations
 
-import html
 import re
+from contextlib import contextmanager
 
 import sqlalchemy as sa
 
@@ -35,8 +35,9 @@ def _plan_with_item(app) -> tuple[int, int]:
         return plan.id, plan.items[0].id
 
 
-def _bump_when_flushing(app, table: str, row_id: int):
-    """Just before this app's next flush, another connection saves the row (its version moves on)."""
+@contextmanager
+def racing(app, table: str, row_id: int):
+    """Inside: just before this app's next flush, another connection saves the row (its version moves on)."""
     done = []
 
     def bump(session, flush_context, instances):
@@ -46,8 +47,12 @@ def _bump_when_flushing(app, table: str, row_id: int):
         with db.engine.begin() as other:
             other.execute(sa.text(f"UPDATE {table} SET version_id = version_id + 1 WHERE id = :id"), {"id": row_id})
 
-    sa.event.listen(db.session, "before_flush", bump)
-    return lambda: sa.event.remove(db.session, "before_flush", bump)
+    with app.app_context():
+        sa.event.listen(db.session, "before_flush", bump)
+        try:
+            yield
+        finally:
+            sa.event.remove(db.session, "before_flush", bump)
 
 
 def test_two_tabs_editing_one_plan_line_the_second_is_refused_with_its_input(app):
@@ -70,12 +75,8 @@ def test_a_plan_line_saved_at_the_same_moment_is_a_409_not_a_500(app):
     plan_id, item_id = _plan_with_item(app)
     url = f"/plans/{plan_id}/items/{item_id}/edit"
     data = fill(form_data(planner.get(url).get_data(as_text=True)), minutes_each="30")
-    with app.app_context():
-        stop = _bump_when_flushing(app, "shift_plan_item", item_id)
-        try:
-            response = planner.post(url, data=data)
-        finally:
-            stop()
+    with racing(app, "shift_plan_item", item_id):
+        response = planner.post(url, data=data)
     assert response.status_code == 409
     with app.app_context():
         assert db.session.get(m.ShiftPlanItem, item_id).minutes_each == 20
@@ -86,12 +87,8 @@ def test_a_plan_header_saved_at_the_same_moment_is_a_409_not_a_500(app):
     plan_id, _ = _plan_with_item(app)
     url = f"/plans/{plan_id}/edit"
     data = fill(form_data(planner.get(url).get_data(as_text=True)), title="Min titel")
-    with app.app_context():
-        stop = _bump_when_flushing(app, "shift_plan", plan_id)
-        try:
-            response = planner.post(url, data=data)
-        finally:
-            stop()
+    with racing(app, "shift_plan", plan_id):
+        response = planner.post(url, data=data)
     assert response.status_code == 409
     assert 'value="Min titel"' in text(response)
     with app.app_context():
@@ -107,12 +104,8 @@ def test_two_reviewers_publishing_one_record_at_once_the_second_gets_409(app, pe
         competence_id = db.session.scalar(sa.select(m.Competence.id).where(m.Competence.slug == "blodproevetagning"))
     url = f"/redaktion/udkast/{draft}/udgiv"
     data = fill(form_data(reviewer.get(f"/redaktion/udkast/{draft}").get_data(as_text=True), url))
-    with app.app_context():
-        stop = _bump_when_flushing(app, "competence", competence_id)
-        try:
-            response = reviewer.post(url, data=data)
-        finally:
-            stop()
+    with racing(app, "competence", competence_id):
+        response = reviewer.post(url, data=data)
     assert response.status_code == 409, text(response)[:2000]
     with app.app_context():
         assert db.session.get(m.Revision, draft).status == "submitted"  # the draft waits; nothing lost

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from datetime import date
 
 from wtforms import BooleanField
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Optional
 
 import sqlalchemy as sa
 
@@ -19,13 +19,14 @@ from kb.editing.documents import document_of
 from kb.editing.forms.citations import (DanishDateField, EntityForm, choice_field, long_text, options, text_field,
                                         url_format)
 from kb.models.enums import KIND_LABELS
-from kb.editing.forms.provision import check_official_verification
+from kb.editing.forms.provision import LawRecordChecks
 
 
-class LegalActForm(EntityForm):
+class LegalActForm(LawRecordChecks, EntityForm):
     kind = "legal_act"
     model = m.LegalAct
     field_aliases = {"kind": "act_kind"}
+    kind_field = "act_kind"
 
     short_name = text_field(lazy_gettext("Kort navn"), 200, required=lazy_gettext("Giv retsakten et kort navn."),
                             description=lazy_gettext("Fx Autorisationsloven."))
@@ -64,14 +65,6 @@ class LegalActForm(EntityForm):
 
     def _apply_choices(self) -> None:
         self.organisation.choices = self._choices.get("organisation", [])
-
-    def validate_valid_to(self, field) -> None:
-        if field.data and self.valid_from.data and self.valid_from.data > field.data:
-            raise ValidationError(lazy_gettext("Slutdatoen må ikke ligge før startdatoen."))
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        return check_official_verification(self, self.act_kind.data == "organisational") and ok
 
     def _fill(self, document: dict[str, Any]) -> None:
         for name in ("slug", "short_name", "title", "reference", "url", "verification_note", "verified_source"):

@@ -42,13 +42,28 @@ def check_official_verification(form, organisational: bool) -> bool:
     return ok
 
 
+class LawRecordChecks:
+    """What a provision's and an act's form both check: validity in order, and verified only officially."""
+
+    kind_field = "provision_kind"  # the form's field saying legal or organisational
+
+    def validate_valid_to(self, field) -> None:
+        if field.data and self.valid_from.data and self.valid_from.data > field.data:
+            raise ValidationError(lazy_gettext("Slutdatoen må ikke ligge før startdatoen."))
+
+    def validate(self, extra_validators=None) -> bool:
+        ok = super().validate(extra_validators)
+        organisational = getattr(self, self.kind_field).data == "organisational"
+        return check_official_verification(self, organisational) and ok
+
+
 def _as_date(value) -> date | None:
     if isinstance(value, date) or value is None:
         return value
     return date.fromisoformat(value) if value else None
 
 
-class ProvisionForm(EntityForm):
+class ProvisionForm(LawRecordChecks, EntityForm):
     kind = "provision"
     model = m.Provision
     field_aliases = {"kind": "provision_kind"}
@@ -98,13 +113,6 @@ class ProvisionForm(EntityForm):
         self.organisation.choices = self._choices.get("organisation", [])
         self.reserved_to.choices = self._choices.get("profession", [])
 
-    def validate_valid_to(self, field) -> None:
-        if field.data and self.valid_from.data and self.valid_from.data > field.data:
-            raise ValidationError(lazy_gettext("Slutdatoen må ikke ligge før startdatoen."))
-
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        return check_official_verification(self, self.provision_kind.data == "organisational") and ok
 
     def validate_reserved_to(self, field) -> None:
         if self.effect.data == "reserves" and not field.data:
