@@ -59,7 +59,7 @@ bench: setup
 	command -v wrk >/dev/null || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && \
 		{ apt-get install -y -q wrk || { apt-get update -q && apt-get install -y -q wrk; }; }; } || \
 		echo "wrk is not installed: the load figures will be skipped"
-	$(KB) bench $(BENCH_ARGS)
+	$(VENV)/bin/python -m benchmark run $(BENCH_ARGS)
 
 # Many users at once against gunicorn + a throw-away PostgreSQL (tests/load/mixed.py): reads and plan edits, then
 # every confirmed edit is counted in the database. make loadtest LOAD_ARGS="--users 50 --seconds 60".

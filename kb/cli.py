@@ -106,7 +106,6 @@ def register_commands(app: Flask) -> None:
     from kb.transfer.cli import export_command, import_command
     from kb.whomay.cli import who_may_command
     from kb.pdf.cli import role_pdf_command
-    from kb.bench.cli import bench_command, bench_data_command
 
     app.cli.add_command(seed_command)
     app.cli.add_command(check_seed_command)
@@ -117,5 +116,3 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(restore_command)
     app.cli.add_command(export_command)
     app.cli.add_command(import_command)
-    app.cli.add_command(bench_data_command)
-    app.cli.add_command(bench_command)

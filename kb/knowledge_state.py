@@ -20,7 +20,8 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from itertools import chain
 from typing import Any, TypeVar
 
@@ -84,6 +85,22 @@ def _forget_on_rollback(session: Session, previous_transaction) -> None:
     if previous_transaction.nested or previous_transaction.parent is not None:
         return
     session.info.pop(_CHANGED, None)
+
+
+@contextmanager
+def scratch(session: Session) -> Iterator[None]:
+    """A SAVEPOINT that is always rolled back (the editing preview tries a draft in one). Its writes never reach the
+    database, so the outer transaction's knowledge mark is left as it was before: reading a draft's preview does
+    not invalidate every server's caches. Inside it the mark is set by the first flush, so nothing read there is
+    cached."""
+    marked = session.info.get(_CHANGED, False)
+    savepoint = session.begin_nested()
+    try:
+        yield
+    finally:
+        savepoint.rollback()
+        if not marked:
+            session.info.pop(_CHANGED, None)
 
 
 @sa.event.listens_for(Session, "after_transaction_end")

@@ -1,10 +1,10 @@
-"""The test session's throw-away PostgreSQL: the server of kb/bench/pgserver.py, with room for the connections that
+"""The test session's throw-away PostgreSQL: the server of benchmark/pgserver.py, with room for the connections that
 parallel tests, several app servers and the load test open, and stopped without waiting for a checkpoint."""
 from __future__ import annotations
 
-from kb.bench.pgserver import ThrowawayPostgres as PgServer
-from kb.bench.pgserver import server_bindir as find_bindir
-from kb.bench.pgserver import start
+from benchmark.pgserver import ThrowawayPostgres as PgServer
+from benchmark.pgserver import server_bindir as find_bindir
+from benchmark.pgserver import start
 
 __all__ = ["PgServer", "find_bindir", "start_server"]
 

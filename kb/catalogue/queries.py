@@ -132,7 +132,7 @@ def reserving_provisions(profession: Profession) -> list[Provision]:
     """Provisions that reserve tasks to this group (its forbeholdte virksomhedsområde)."""
     return list(db.session.scalars(
         sa.select(Provision).join(Provision.reserved_to).where(Profession.id == profession.id)
-        .options(selectinload(Provision.act)).order_by(Provision.slug)).all())
+        .options(selectinload(Provision.act), selectinload(Provision.reserved_to)).order_by(Provision.slug)).all())
 
 
 def legal_acts() -> list[LegalAct]:

@@ -13,8 +13,7 @@ from kb.auth.roles import EDITORS, has_role
 from kb.i18n import current_language, localized
 from kb.knowledge_state import cached
 from kb.models.enums import TASK_CATEGORIES
-from kb.whomay.task_facts import load_task_fact
-from kb.whomay.service import BadContext, matrix_for, parse_context, takeover_for
+from kb.whomay.service import BadContext, matrix_by_slug, parse_context, takeover_for
 
 ARTICLES_KEPT = 256  # rendered task articles per process (≤ ~150 kB each on a national catalogue)
 ARTICLE_MARK = "<!--record-links-->"
@@ -61,7 +60,7 @@ def _task_article(slug: str, context, raw_date: str | None) -> TaskArticle | Non
         task = queries.task_by_slug(slug)
         if task is None or task.status != "published":
             return None
-        matrix = matrix_for(load_task_fact(slug), context)
+        matrix = matrix_by_slug(slug, context)
         html = render_template("catalogue/_task_article.html", task=task, matrix=matrix, context=context,
                                settings=queries.settings(), print_view=False)
         head, _, body = html.partition(ARTICLE_MARK)

@@ -15,9 +15,11 @@ from sqlalchemy.orm import Session
 
 from kb import models as m
 from kb.editing.documents import DocumentError, bundle_of, find
-from kb.rules import Context, TaskFact, Verdict, who_may_one
+from kb.knowledge_state import scratch
+from kb.rules import TaskFact, Verdict
 from kb.seeding.loader import Loader
-from kb.whomay.facts import DELEGATION_PROVISION_SLUGS, TASK_LOADS, Catalogue, load_catalogue, make_context, task_fact
+from kb.whomay.facts import DELEGATION_PROVISION_SLUGS, Catalogue, load_catalogue
+from kb.whomay.service import task_facts, verdict_table
 
 LIMIT = 300  # changes listed; a change of a profession or a general provision can touch every task
 
@@ -65,11 +67,8 @@ def _affected_tasks(session: Session, kind: str, document: dict[str, Any]) -> Op
     return None  # profession, education: competences, parents and offers reach every task
 
 
-def _facts(session: Session, slugs: Optional[set[str]]) -> tuple[dict[str, TaskFact], Catalogue]:
-    stmt = sa.select(m.Task).where(m.Task.status == "published").options(*TASK_LOADS)
-    if slugs is not None:
-        stmt = stmt.where(m.Task.slug.in_(slugs))
-    return {t.slug: task_fact(t) for t in session.scalars(stmt)}, load_catalogue()
+def _facts(slugs: Optional[set[str]]) -> tuple[dict[str, TaskFact], Catalogue]:
+    return task_facts(slugs), load_catalogue()
 
 
 def _contexts(facts: list[TaskFact]) -> set[tuple[Optional[str], Optional[str]]]:
@@ -82,41 +81,29 @@ def _contexts(facts: list[TaskFact]) -> set[tuple[Optional[str], Optional[str]]]
     return out
 
 
-def _verdicts(facts: dict[str, TaskFact], catalogue: Catalogue, contexts) -> dict[tuple, Verdict]:
-    out = {}
-    for setting, complexity in contexts:
-        context: Context = make_context(setting, complexity)
-        for fact in facts.values():
-            for profession in catalogue.professions:
-                out[(fact.slug, profession.slug, setting, complexity)] = who_may_one(
-                    fact, profession, context, catalogue.knowledge).verdict
-    return out
-
-
 def preview(session: Session, kind: str, document: dict[str, Any],
             extra_known: Optional[dict[str, set[str]]] = None) -> Preview:
     """What publishing `document` would change in the engine's answers (default date: today)."""
     slugs = _affected_tasks(session, kind, document)
-    before_facts, before_catalogue = _facts(session, slugs)
+    before_facts, before_catalogue = _facts(slugs)
     session.flush()
-    savepoint = session.begin_nested()
     try:
-        bundle = bundle_of(session, [(kind, document, kind)], extra_known=extra_known)
-        with session.no_autoflush:
-            Loader(session, bundle).run()
-        session.flush()
-        session.expire_all()  # read the draft's state back from the database, not from objects in memory
-        after_facts, after_catalogue = _facts(session, slugs)
+        with scratch(session):
+            bundle = bundle_of(session, [(kind, document, kind)], extra_known=extra_known)
+            with session.no_autoflush:
+                Loader(session, bundle).run()
+            session.flush()
+            session.expire_all()  # read the draft's state back from the database, not from objects in memory
+            after_facts, after_catalogue = _facts(slugs)
     except DocumentError as exc:
         return Preview(changes=[], errors=exc.by_field())
     except sa.exc.SQLAlchemyError as exc:  # a constraint the checks did not foresee: report, do not fail the page
         return Preview(changes=[], errors={"": [str(exc.orig if hasattr(exc, "orig") else exc).splitlines()[0]]})
     finally:
-        savepoint.rollback()
         session.expire_all()
     contexts = _contexts(list(before_facts.values()) + list(after_facts.values()))
-    before = _verdicts(before_facts, before_catalogue, contexts)
-    after = _verdicts(after_facts, after_catalogue, contexts)
+    before = verdict_table(before_facts, before_catalogue, contexts)
+    after = verdict_table(after_facts, after_catalogue, contexts)
     titles = {slug: fact.title for slug, fact in {**before_facts, **after_facts}.items()}
     setting_names = dict(session.execute(sa.select(m.Setting.slug, m.Setting.name)).all())
     changes = []

@@ -19,8 +19,9 @@ from sqlalchemy.orm.exc import StaleDataError
 from kb import models as m
 from kb.editing.documents import KINDS, apply_document, bundle_of, find, to_document
 from kb.editing.history import record_published
+from kb.models.enums import OPEN_REVISION_STATUSES
 
-OPEN = ("draft", "submitted", "rejected")  # drafts still being worked on or waiting for review
+OPEN = OPEN_REVISION_STATUSES
 # Which reference lists a new record in review may be named in, by its kind (see pending_slugs).
 _REFERENCE_KEYS = {"task": "task", "profession": "profession", "competence": "competence", "provision": "provision"}
 

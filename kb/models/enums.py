@@ -36,6 +36,7 @@ SHORTAGE_LABELS = {"none": lazy_gettext("Ingen mangel"), "low": lazy_gettext("Li
 TERM_KINDS = ("synonym", "abbreviation")
 ROLES = ("reader", "planner", "editor", "reviewer", "admin")
 REVISION_STATUSES = ("draft", "submitted", "published", "rejected")
+OPEN_REVISION_STATUSES = ("draft", "submitted", "rejected")  # still being worked on or waiting for review
 # The engine's verdicts (kb.rules.Verdict values); kb.rules keeps its own Danish label_da for the CLI.
 VERDICT_LABELS = {
     "independent": lazy_gettext("Selvstændigt"),

@@ -3,7 +3,9 @@
 A role description (funktionsbeskrivelse) is the profession page turned into a document: what the group holds, what
 it may take over (kb.whomay.service.takeover_for), what is reserved to it by law and whether that can be delegated,
 its competences and the offers that give more, its legal basis and sources. The task sheet is the task page's
-who-may matrix; the plan PDF is kb.plans.service.summarise. Nothing here decides who may do what.
+who-may matrix; the plan PDF is kb.plans.service.summarise. Nothing here decides who may do what: the reserved
+area and who else may do each of its tasks are kb.whomay.service.reserved_area's; this module only gathers the
+records they name for print.
 """
 from __future__ import annotations
 
@@ -16,17 +18,14 @@ from sqlalchemy.orm import selectinload
 from kb import models as m
 from kb.catalogue import queries
 from kb.extensions import db
-from kb.models.enums import TASK_CATEGORIES
+from kb.models.enums import OPEN_REVISION_STATUSES, TASK_CATEGORIES
 from kb.models.task import task_setting
 from kb.plans.service import ItemCheck, PlanSummary
 from kb.rules import Context, Result, TaskFact, Verdict
-from kb.whomay.facts import provision_fact
-from kb.whomay.task_facts import load_task_fact
-from kb.whomay.service import Matrix, matrix_for, takeover_for
+from kb.whomay.service import Matrix, ReservedTask, matrix_by_slug, reserved_area, takeover_for
 
 # Audit actions that change the published knowledge; their count and latest time stamp a document's version.
 KNOWLEDGE_ACTIONS = ("seed", "publish", "import")
-OPEN_DRAFT_STATUSES = ("draft", "submitted")
 
 
 @dataclass(frozen=True)
@@ -53,7 +52,7 @@ def open_drafts(kind: str, slug: str) -> int:
     """Drafts not yet published for this record: the document shows published knowledge only, and says so."""
     return db.session.scalar(sa.select(sa.func.count()).select_from(m.Revision).where(
         m.Revision.entity_type == kind, m.Revision.entity_slug == slug,
-        m.Revision.status.in_(OPEN_DRAFT_STATUSES))) or 0
+        m.Revision.status.in_(OPEN_REVISION_STATUSES))) or 0
 
 
 def setting_by_slug(slug: str | None) -> m.Setting | None:
@@ -70,17 +69,19 @@ def tasks_in_setting(setting: m.Setting | None) -> set[str] | None:
         m.Task.status == "published", sa.or_(m.Task.id.in_(in_setting), anywhere))))
 
 
-@dataclass
-class ReservedTask:
-    """A task reserved to the group (forbeholdt virksomhed) and whether its members may delegate it."""
+@dataclass(frozen=True)
+class ReservedRow:
+    """One reserved task for print: the engine's answer (kb.whomay.service.ReservedTask) with the records it names."""
 
     task: m.Task
+    entry: ReservedTask
     reserving: list[m.Provision]
-    never: list[m.Provision]  # in-force never_delegable provisions: no medhjælp may be used
+    never: list[m.Provision]
+    by_law: list[m.Profession]
 
     @property
     def delegable(self) -> bool:
-        return not self.never
+        return self.entry.delegable
 
 
 @dataclass
@@ -92,7 +93,7 @@ class RoleDescription:
     drafts: int
     held: list[tuple[str, list[m.Task]]]
     takeover: list[tuple[Verdict, list[tuple[TaskFact, Result]]]]
-    reserved: list[ReservedTask]
+    reserved: list[ReservedRow]
     reserving: list[m.Provision]
     competences: list[m.Competence]
     offers: list[m.Education]
@@ -122,25 +123,22 @@ def _groups(profession: m.Profession) -> list[m.Profession]:
     return [profession, *([profession.parent] if profession.parent else [])]
 
 
-def reserved_tasks(profession: m.Profession, context: Context, only: set[str] | None) -> list[ReservedTask]:
-    group_ids = [g.id for g in _groups(profession)]
-    reserves_here = m.Task.provisions.any(sa.and_(
-        m.Provision.effect == "reserves", m.Provision.reserved_to.any(m.Profession.id.in_(group_ids))))
-    tasks = db.session.scalars(sa.select(m.Task).where(m.Task.status == "published", reserves_here).options(
-        selectinload(m.Task.provisions).selectinload(m.Provision.act),
-        selectinload(m.Task.provisions).selectinload(m.Provision.organisation),
-        selectinload(m.Task.provisions).selectinload(m.Provision.reserved_to)).order_by(m.Task.title)).all()
-    out = []
-    for task in tasks:
-        if only is not None and task.slug not in only:
-            continue
-        # What holds is the engine's to say (in force on the date, for the context's complexity and organisation):
-        # a midwife's fødselshjælp is not hers for a complicated birth.
-        in_force = [p for p in task.provisions if provision_fact(p).holds(context)]
-        reserving = [p for p in in_force if p.effect == "reserves" and any(g.id in group_ids for g in p.reserved_to)]
-        if reserving:  # a reservation not yet (or no longer) in force on the date does not count
-            out.append(ReservedTask(task, reserving, [p for p in in_force if p.effect == "never_delegable"]))
-    return out
+def reserved_rows(slug: str, context: Context, only: set[str] | None) -> list[ReservedRow]:
+    """The engine's reserved area of the group (kb.whomay.service.reserved_area), limited to ``only`` (the setting's
+    tasks), with the task, provision and profession records the PDF prints."""
+    entries = [e for e in reserved_area(slug, context) or [] if only is None or e.task.slug in only]
+    if not entries:
+        return []
+    tasks = {t.slug: t for t in db.session.scalars(sa.select(m.Task).where(
+        m.Task.slug.in_({e.task.slug for e in entries})))}
+    provisions = {p.slug: p for p in db.session.scalars(sa.select(m.Provision).where(m.Provision.slug.in_(
+        {p.slug for e in entries for p in (*e.reserving, *e.never)})).options(
+        selectinload(m.Provision.act), selectinload(m.Provision.reserved_to), selectinload(m.Provision.organisation)))}
+    professions = {p.slug: p for p in db.session.scalars(sa.select(m.Profession).where(
+        m.Profession.slug.in_({s for e in entries for s in e.by_law})))}
+    return [ReservedRow(task=tasks[e.task.slug], entry=e, reserving=[provisions[p.slug] for p in e.reserving],
+                        never=[provisions[p.slug] for p in e.never], by_law=[professions[s] for s in e.by_law])
+            for e in entries]
 
 
 def _offers(profession: m.Profession, takeover) -> list[m.Education]:
@@ -170,7 +168,7 @@ def role_description(slug: str, context: Context, plan: PlanSummary | None = Non
     return RoleDescription(
         profession=profession, context=context, setting=setting, stamp=knowledge_stamp(),
         drafts=open_drafts("profession", slug), held=[(c, ts) for c, ts in held if ts], takeover=takeover,
-        reserved=reserved_tasks(profession, context, only), reserving=list(reserving.values()),
+        reserved=reserved_rows(slug, context, only), reserving=list(reserving.values()),
         competences=sorted(competences.values(), key=lambda c: c.name), offers=_offers(profession, takeover),
         plan=plan, plan_checks=[c for c in plan.checks if c.item.to_profession.slug == slug] if plan else [])
 
@@ -189,5 +187,5 @@ def task_sheet(slug: str, context: Context) -> TaskSheet | None:
     task = queries.task_by_slug(slug)
     if task is None or task.status != "published":
         return None
-    return TaskSheet(task=task, matrix=matrix_for(load_task_fact(slug), context), setting=setting_by_slug(context.setting),
+    return TaskSheet(task=task, matrix=matrix_by_slug(slug, context), setting=setting_by_slug(context.setting),
                      stamp=knowledge_stamp(), drafts=open_drafts("task", slug))

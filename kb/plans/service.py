@@ -10,8 +10,9 @@ from flask_babel import gettext
 
 from kb import models as m
 from kb.extensions import db
-from kb.rules import Result, who_may_one
-from kb.whomay.facts import TASK_LOADS, load_catalogue, make_context, task_fact
+from kb.rules import Result
+from kb.whomay.facts import make_context
+from kb.whomay.service import results_for
 
 
 @dataclass
@@ -70,14 +71,9 @@ def summarise(plan: m.ShiftPlan) -> PlanSummary:
                           _hours(plan.items, lambda i: i.to_profession))
     if not plan.items:
         return summary
-    catalogue = load_catalogue()
-    task_ids = {i.task_id for i in plan.items}
-    tasks = {t.id: task_fact(t) for t in db.session.scalars(
-        sa.select(m.Task).where(m.Task.id.in_(task_ids)).options(*TASK_LOADS))}
-    context = make_context()
-    for item in plan.items:
-        taker = catalogue.profession(item.to_profession.slug)
-        summary.checks.append(ItemCheck(item, who_may_one(tasks[item.task_id], taker, context, catalogue.knowledge)))
+    items = list(plan.items)
+    results = results_for([(i.task_id, i.to_profession.slug) for i in items], make_context())
+    summary.checks.extend(ItemCheck(item, result) for item, result in zip(items, results))
     return summary
 
 

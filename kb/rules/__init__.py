@@ -5,7 +5,7 @@ on what conditions?" from plain facts; ``rank`` and ``shiftable`` order the take
 the semantics (forbeholdt virksomhed, medhjælp, konkret delegation / rammedelegation, skriftlig instruks).
 """
 
-from .engine import who_may, who_may_one
+from .engine import Reservation, reservation, who_may, who_may_one
 from .facts import (
     Context,
     EducationFact,
@@ -17,7 +17,7 @@ from .facts import (
     TaskFact,
 )
 from .ranking import SHORTAGE_ORDER, explain, rank, shiftable
-from .shortlist import Shortlisted, shortlist, takers_for
+from .shortlist import Shortlisted, related, shortlist, takers_for
 from .verdict import VERDICT_ORDER, MissingCompetence, ProvisionRef, Reason, Result, Verdict
 
 __all__ = [
@@ -30,6 +30,7 @@ __all__ = [
     "ProvisionRef",
     "Reason",
     "Requirement",
+    "Reservation",
     "Result",
     "RuleFact",
     "SHORTAGE_ORDER",
@@ -39,6 +40,8 @@ __all__ = [
     "Verdict",
     "explain",
     "rank",
+    "related",
+    "reservation",
     "shiftable",
     "shortlist",
     "takers_for",

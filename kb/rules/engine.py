@@ -56,7 +56,7 @@ from dataclasses import dataclass
 from .facts import Context, Knowledge, ProfessionFact, ProvisionFact, Requirement, RuleFact, TaskFact
 from .verdict import MissingCompetence, ProvisionRef, Reason, Result, Verdict
 
-__all__ = ["who_may", "who_may_one", "COND_DELEGATION_RAMME", "COND_DELEGATION_DUTIES", "COND_WRITTEN_INSTRUCTION"]
+__all__ = ["who_may", "who_may_one", "reservation", "Reservation", "COND_DELEGATION_RAMME", "COND_DELEGATION_DUTIES", "COND_WRITTEN_INSTRUCTION"]
 
 COND_DELEGATION_RAMME = "Rammedelegation kræver skriftlig instruks"
 COND_DELEGATION_DUTIES = "Den delegerende har ansvar for udvælgelse, instruktion og tilsyn"
@@ -86,6 +86,22 @@ def who_may_one(task: TaskFact, profession: ProfessionFact, context: Context | N
     context = context if context is not None else Context()
     knowledge = knowledge if knowledge is not None else Knowledge()
     return _judge(_TaskView.of(task, context), profession, context, knowledge)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    """Why a task is reserved to a group in a context (forbeholdt virksomhed): step 1–2 for one group."""
+
+    reserving: tuple[ProvisionFact, ...]  # the provisions that hold and reserve the task to the group
+    never: tuple[ProvisionFact, ...]  # never_delegable provisions that hold: no medhjælp, except by særlig hjemmel
+
+
+def reservation(task: TaskFact, profession: ProfessionFact, context: Context | None = None) -> Reservation | None:
+    """The task's reservation to ``profession``'s group (itself or its parent) in the context, or None when no
+    provision that holds there reserves it to the group — the role description's "Opgaver forbeholdt faggruppen"."""
+    view = _TaskView.of(task, context if context is not None else Context())
+    own = tuple(p for p in view.reserving if any(profession.covers(g) for g in p.reserved_to))
+    return Reservation(reserving=own, never=view.never) if own else None
 
 
 @dataclass(frozen=True)

@@ -25,7 +25,7 @@ from .engine import _judge, _TaskView
 from .facts import Context, Knowledge, ProfessionFact, TaskFact
 from .verdict import Verdict
 
-__all__ = ["Shortlisted", "shortlist", "takers_for"]
+__all__ = ["Shortlisted", "related", "shortlist", "takers_for"]
 
 _BY_RANK = (Verdict.INDEPENDENT, Verdict.INDEPENDENT_AFTER_TRAINING, Verdict.DELEGATION,
             Verdict.DELEGATION_AFTER_TRAINING)
@@ -43,7 +43,7 @@ class Shortlisted:
         return self.takers[0][1]
 
 
-def _related(holder: ProfessionFact, other: ProfessionFact) -> bool:
+def related(holder: ProfessionFact, other: ProfessionFact) -> bool:
     """The holder itself, a specialisation of it, or its parent."""
     return other.slug == holder.slug or other.parent == holder.slug or other.slug == holder.parent
 
@@ -51,7 +51,7 @@ def _related(holder: ProfessionFact, other: ProfessionFact) -> bool:
 def takers_for(holder: ProfessionFact, professions: Iterable[ProfessionFact]) -> list[ProfessionFact]:
     """Who may be offered the holder's tasks: not the holder, its specialisations or its parent, and no group with a
     longer basic education (LEON: a task moves down or sideways, never up), by slug."""
-    return sorted((p for p in professions if not _related(holder, p) and p.education_level <= holder.education_level),
+    return sorted((p for p in professions if not related(holder, p) and p.education_level <= holder.education_level),
                   key=lambda p: p.slug)
 
 

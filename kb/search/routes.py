@@ -16,34 +16,17 @@ from kb import models as m
 from kb.extensions import db
 from kb.models.enums import TASK_CATEGORIES
 from kb.models.task import task_holder, task_setting
-from kb.rules import Verdict, who_may_one
+from kb.rules import Verdict
 from kb.search import analyse_query, search_all, search_tasks
 from kb.search.highlight import SNIPPET, highlight, match_stems
 from kb.search.index import snapshot
-from kb.whomay.facts import load_catalogue, make_context
-from kb.whomay.task_facts import load_task_facts
+from kb.whomay.facts import make_context
+from kb.whomay.service import verdicts_for
 
 bp = Blueprint("search", __name__)
 
 PER_PAGE = 20
 FACETS = ("category", "setting", "holder", "verdict")
-
-
-def _verdicts(task_ids: list[int], profession: str, setting: str | None) -> dict[int, Verdict] | None:
-    """Each task's verdict for the chosen profession (the who-may engine), or None for an unknown profession.
-
-    Task facts come from the column loader: a common word matches thousands of tasks, and building ORM tasks with
-    their collections for each took seconds on a national catalogue (docs/benchmark.md)."""
-    catalogue = load_catalogue()
-    fact = catalogue.profession(profession)
-    if fact is None:
-        return None
-    if not task_ids:
-        return {}
-    context = make_context(setting)
-    id_of = dict(db.session.execute(sa.select(m.Task.slug, m.Task.id).where(m.Task.id.in_(task_ids))).all())
-    return {id_of[t.slug]: who_may_one(t, fact, context, catalogue.knowledge).verdict
-            for t in load_task_facts(m.Task.id.in_(task_ids))}
 
 
 def _facet_values(ids: list[int]) -> dict[int, dict[str, Collection[str]]]:
@@ -100,7 +83,7 @@ def search():
         values = _facet_values(ids)
         task_ids = [i for i in ids if i in values]
         if profession:  # the verdict facet needs the engine's answer for every match
-            verdicts = _verdicts(task_ids, profession, chosen["setting"])
+            verdicts = verdicts_for(task_ids, profession, make_context(chosen["setting"]))
             if verdicts is None:
                 profession = None
             else:

@@ -1,4 +1,5 @@
-"""Database rows → the engine's plain facts, in a fixed number of queries however large the catalogue is."""
+"""The catalogue (professions, competences, offers, organisations, the delegation provisions) as the engine's facts,
+in a fixed number of queries however large it is, and the engine's context. Tasks: kb.whomay.task_facts."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,9 +12,8 @@ from kb import models as m
 from kb.extensions import db
 from kb.knowledge_state import cached
 from kb.models.education import education_competence, education_target
-from kb.rules import (
-    Context, EducationFact, Knowledge, ProfessionFact, ProvisionFact, Requirement, RuleFact, TaskFact,
-)
+from kb.rules import Context, EducationFact, Knowledge, ProfessionFact
+from kb.whomay.task_facts import provision_facts
 
 # The general provisions the engine cites when it explains delegation and freedom to treat (seed slugs).
 DELEGATION_PROVISION_SLUGS = {
@@ -22,51 +22,6 @@ DELEGATION_PROVISION_SLUGS = {
     "duties": "bek1219-pligter",
     "unreserved": "aut-73",
 }
-
-
-def provision_fact(p: m.Provision) -> ProvisionFact:
-    return ProvisionFact(
-        slug=p.slug, act=p.act.short_name, ref=p.reference, title=p.title, url=p.url, effect=p.effect,
-        reserved_to=frozenset(x.slug for x in p.reserved_to), kind=p.kind, valid_from=p.valid_from,
-        valid_to=p.valid_to, verified=p.verified, scope=p.scope or "", complexity=p.complexity,
-        organisation=p.organisation.slug if p.organisation else None)
-
-
-def rule_fact(r: m.Rule) -> RuleFact:
-    return RuleFact(slug=r.slug, profession=r.profession.slug if r.profession else None, effect=r.effect,
-                    kind=r.kind, provision=provision_fact(r.provision) if r.provision else None,
-                    setting=r.setting.slug if r.setting else None, complexity=r.complexity,
-                    conditions=tuple(r.conditions), note=r.note,
-                    except_professions=frozenset(x.slug for x in r.exceptions),
-                    organisation=r.organisation.slug if r.organisation else None)
-
-
-def _provision_loads(attr):
-    return (selectinload(attr).selectinload(m.Provision.act), selectinload(attr).selectinload(m.Provision.reserved_to),
-            selectinload(attr).selectinload(m.Provision.organisation))
-
-
-TASK_LOADS = (
-    *_provision_loads(m.Task.provisions),
-    selectinload(m.Task.requirements).selectinload(m.TaskRequirement.competence),
-    selectinload(m.Task.holders),
-    selectinload(m.Task.rules).selectinload(m.Rule.profession),
-    selectinload(m.Task.rules).selectinload(m.Rule.exceptions),
-    selectinload(m.Task.rules).selectinload(m.Rule.organisation),
-    selectinload(m.Task.rules).selectinload(m.Rule.setting),
-    selectinload(m.Task.rules).selectinload(m.Rule.provision).selectinload(m.Provision.act),
-    selectinload(m.Task.rules).selectinload(m.Rule.provision).selectinload(m.Provision.reserved_to),
-    selectinload(m.Task.rules).selectinload(m.Rule.provision).selectinload(m.Provision.organisation),
-)
-
-
-def task_fact(t: m.Task) -> TaskFact:
-    return TaskFact(
-        slug=t.slug, title=t.title, category=t.category,
-        provisions=tuple(provision_fact(p) for p in t.provisions),
-        requirements=tuple(Requirement(r.competence.slug, r.level, r.complexity) for r in t.requirements),
-        rules=tuple(rule_fact(r) for r in t.rules),
-        holders=frozenset(h.slug for h in t.holders))
 
 
 @dataclass(frozen=True)
@@ -131,10 +86,7 @@ def _build_catalogue() -> Catalogue:
                                               m.Education.name_en)).all()
     gives = _slug_sets(education_competence, "education_id", m.Competence)
     targets = _slug_sets(education_target, "education_id", m.Profession)
-    delegation = db.session.scalars(
-        sa.select(m.Provision).where(m.Provision.slug.in_(DELEGATION_PROVISION_SLUGS.values()))
-        .options(selectinload(m.Provision.act), selectinload(m.Provision.reserved_to))).all()
-    by_slug = {p.slug: provision_fact(p) for p in delegation}
+    by_slug = {p.slug: p for p in provision_facts().values() if p.slug in DELEGATION_PROVISION_SLUGS.values()}
     competence_rows = db.session.execute(sa.select(m.Competence.slug, m.Competence.name, m.Competence.name_en)).all()
     orgs = db.session.scalars(sa.select(m.Organisation).options(selectinload(m.Organisation.parent))).all()
     knowledge = Knowledge(
@@ -152,11 +104,6 @@ def _build_catalogue() -> Catalogue:
                 "organisation": {o.slug: o.name_en for o in orgs if o.name_en}}
     return Catalogue(professions=professions, knowledge=knowledge, names_en=names_en,
                      organisations={o.slug: o.chain()[1:] for o in orgs})
-
-
-def load_task(slug: str) -> m.Task | None:
-    return db.session.scalar(
-        sa.select(m.Task).where(m.Task.slug == slug, m.Task.status == "published").options(*TASK_LOADS))
 
 
 def make_context(setting: str | None = None, complexity: str | None = None, on: date | None = None,

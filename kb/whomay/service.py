@@ -1,4 +1,13 @@
-"""Ask the engine: who may take over one task; which of a group's tasks others may take over."""
+"""The one door to the who-may engine (kb.rules): every page, API route, CLI command, PDF, plan, search facet and
+the editing preview asks here, and nothing else decides who may do what.
+
+Each question loads its facts through the one loader (kb.whomay.task_facts) and the cached catalogue
+(kb.whomay.facts), builds the context (make_context / parse_context), and returns the engine's own results:
+who may take over one task (matrix), which of a group's tasks others may take over (shiftable), which tasks a group
+may take over (takeover), a verdict per task for one group (verdicts_for, the search facet), the verdicts for a
+plan's items (results_for), a verdict table over contexts (verdict_table, the preview) and a group's reserved area
+(reserved_area, the role description).
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -11,9 +20,14 @@ from kb import models as m
 from kb.extensions import db
 from kb.models.enums import COMPLEXITIES
 from kb.knowledge_state import cached
-from kb.rules import Context, Result, Shortlisted, TaskFact, Verdict, explain, rank, shortlist, who_may, who_may_one
-from kb.whomay.facts import Catalogue, load_catalogue, make_context, task_fact
-from kb.whomay.task_facts import load_task_fact, load_task_facts, load_task_facts_held_by
+from kb.rules import (
+    Context, ProfessionFact, ProvisionFact, Result, Shortlisted, TaskFact, Verdict, explain, rank, reservation,
+    related, shortlist, who_may, who_may_one,
+)
+from kb.models.law import provision_reserved_to
+from kb.models.task import task_provision
+from kb.whomay.facts import Catalogue, load_catalogue, make_context
+from kb.whomay.task_facts import load_task_fact, load_task_facts, load_task_facts_by_id, load_task_facts_held_by
 
 
 class BadContext(ValueError):
@@ -69,11 +83,10 @@ class Matrix:
         return self.catalogue.display_name(slug)
 
 
-def matrix_for(task: m.Task | TaskFact, context: Context, catalogue: Catalogue | None = None) -> Matrix:
+def matrix_for(task: TaskFact, context: Context, catalogue: Catalogue | None = None) -> Matrix:
     catalogue = catalogue or load_catalogue()
-    fact = task if isinstance(task, TaskFact) else task_fact(task)
-    results = rank(who_may(fact, catalogue.professions, context, catalogue.knowledge), catalogue.professions)
-    return Matrix(task=fact, results=results, context=context, catalogue=catalogue)
+    results = rank(who_may(task, catalogue.professions, context, catalogue.knowledge), catalogue.professions)
+    return Matrix(task=task, results=results, context=context, catalogue=catalogue)
 
 
 def matrix_by_slug(slug: str, context: Context) -> Matrix | None:
@@ -133,18 +146,117 @@ def shiftable_for(profession_slug: str, context: Context, limit_takers: int = 5)
 def takeover_for(profession_slug: str, context: Context):
     """Tasks other groups hold that this profession may take over, grouped by verdict (best first).
 
-    Leaves out tasks the profession (or its parent) already holds and tasks it may not do. None for an unknown slug.
-    """
+    Leaves out tasks the profession itself, its parent or a specialisation of it already holds (the shortlist's
+    "related" rule, kb.rules.shortlist.related) and tasks it may not do. None for an unknown slug. Kept per process
+    and knowledge version like the shortlist: it asks the engine about every published task."""
     catalogue = load_catalogue()
     profession = catalogue.profession(profession_slug)
     if profession is None:
         return None
-    own = {profession.slug, profession.parent} - {None}
-    groups: dict[Verdict, list[tuple[TaskFact, Result]]] = {v: [] for v in Verdict if v is not Verdict.NOT_ALLOWED}
-    for fact in load_task_facts(sa.true()):
-        if fact.holders & own:
+
+    def build():
+        own = {p.slug for p in catalogue.professions if related(profession, p)}
+        groups: dict[Verdict, list[tuple[TaskFact, Result]]] = {v: [] for v in Verdict if v is not Verdict.NOT_ALLOWED}
+        for fact in load_task_facts(sa.true()):
+            if fact.holders & own:
+                continue
+            result = who_may_one(fact, profession, context, catalogue.knowledge)
+            if result.verdict is not Verdict.NOT_ALLOWED:
+                groups[result.verdict].append((fact, result))
+        return tuple((v, tuple(items)) for v, items in groups.items() if items)
+
+    return cached(db.session, f"{profession_slug}|{_context_key(context)}", build, family="whomay.takeover", keep=8)
+
+
+def _context_key(context: Context) -> str:
+    return f"{context.setting}|{context.complexity}|{context.on.isoformat()}|{context.organisation}"
+
+
+def verdicts_for(task_ids: list[int], profession_slug: str, context: Context) -> dict[int, Verdict] | None:
+    """Each task's verdict for one profession (the search page's verdict facet); None for an unknown profession."""
+    catalogue = load_catalogue()
+    profession = catalogue.profession(profession_slug)
+    if profession is None:
+        return None
+    if not task_ids:
+        return {}
+    return {task_id: who_may_one(fact, profession, context, catalogue.knowledge).verdict
+            for task_id, fact in load_task_facts_by_id(m.Task.id.in_(task_ids)).items()}
+
+
+def results_for(pairs: list[tuple[int, str]], context: Context) -> list[Result | None]:
+    """The engine's result for each (task id, taking profession slug): a plan's checklist (a plan keeps its items
+    whatever becomes of their tasks' status). None where the task or the profession is gone."""
+    catalogue = load_catalogue()
+    ids = {task_id for task_id, _ in pairs}
+    facts = load_task_facts_by_id(m.Task.id.in_(ids), published_only=False) if pairs else {}
+    out: list[Result | None] = []
+    for task_id, slug in pairs:
+        fact, taker = facts.get(task_id), catalogue.profession(slug)
+        out.append(None if fact is None or taker is None else who_may_one(fact, taker, context, catalogue.knowledge))
+    return out
+
+
+def verdict_table(facts: dict[str, TaskFact], catalogue: Catalogue,
+                  contexts: set[tuple[str | None, str | None]]) -> dict[tuple, Verdict]:
+    """(task, profession, setting, complexity) → verdict for every profession of ``catalogue`` in each (setting,
+    complexity) context: the editing preview compares the table before and after a draft."""
+    out = {}
+    for setting, complexity in contexts:
+        context = make_context(setting, complexity)
+        for fact in facts.values():
+            for result in who_may(fact, catalogue.professions, context, catalogue.knowledge):
+                out[(fact.slug, result.profession, setting, complexity)] = result.verdict
+    return out
+
+
+def task_facts(slugs: set[str] | None) -> dict[str, TaskFact]:
+    """Published tasks' facts by slug (all when ``slugs`` is None), read now: the preview reads them inside its
+    savepoint, where the session's uncommitted changes bypass every cache."""
+    where = sa.true() if slugs is None else m.Task.slug.in_(slugs)
+    return {fact.slug: fact for fact in load_task_facts(where)}
+
+
+@dataclass(frozen=True)
+class ReservedTask:
+    """A task reserved to the group (forbeholdt virksomhed) in the context, and what the engine says of the rest."""
+
+    task: TaskFact
+    reserving: tuple[ProvisionFact, ...]
+    never: tuple[ProvisionFact, ...]
+    delegable_to: tuple[str, ...]  # groups the engine lets do it as medhjælp here (by delegation from the group)
+    by_law: tuple[str, ...]  # groups outside it that may do it themselves by særlig lovhjemmel (a legal allow)
+
+    @property
+    def delegable(self) -> bool:
+        return bool(self.delegable_to)
+
+
+def reserved_area(profession_slug: str, context: Context) -> list[ReservedTask] | None:
+    """The tasks the law reserves to the group in the context, by title, each with who else the engine lets do it;
+    None for an unknown slug."""
+    catalogue = load_catalogue()
+    profession = catalogue.profession(profession_slug)
+    if profession is None:
+        return None
+    groups = [g for g in (profession.slug, profession.parent) if g]
+    reserving_here = sa.select(task_provision.c.task_id).join(
+        provision_reserved_to, provision_reserved_to.c.provision_id == task_provision.c.provision_id).join(
+        m.Profession, m.Profession.id == provision_reserved_to.c.profession_id).where(m.Profession.slug.in_(groups))
+    out = []
+    for fact in load_task_facts(m.Task.id.in_(reserving_here)):
+        found = reservation(fact, profession, context)
+        if found is None:  # not in force on the date, not for this complexity, or another organisation's
             continue
-        result = who_may_one(fact, profession, context, catalogue.knowledge)
-        if result.verdict is not Verdict.NOT_ALLOWED:
-            groups[result.verdict].append((fact, result))
-    return [(v, items) for v, items in groups.items() if items]
+        others = [p for p in catalogue.professions if not _member(p, found)]
+        results = who_may(fact, others, context, catalogue.knowledge)
+        out.append(ReservedTask(
+            task=fact, reserving=found.reserving, never=found.never,
+            delegable_to=tuple(r.profession for r in results if r.verdict.by_delegation),
+            by_law=tuple(r.profession for r in results
+                         if r.verdict in (Verdict.INDEPENDENT, Verdict.INDEPENDENT_AFTER_TRAINING))))
+    return out
+
+
+def _member(profession: ProfessionFact, found) -> bool:
+    return any(profession.covers(g) for p in found.reserving for g in p.reserved_to)

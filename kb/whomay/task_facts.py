@@ -1,10 +1,11 @@
 """Task facts for the engine straight from columns: one task for a who-may answer, or thousands for "shiftable".
 
-Why not the ORM adapter (:func:`kb.whomay.facts.task_fact`): building Task objects with nine eager-loaded
-collections cost ~7 ms for one task and ~9 s for the 16,000 tasks nurses hold in the national-size benchmark
-(docs/benchmark.md). Here each collection is one query returning ids, resolved through small look-up tables (every
-provision, profession, competence and setting) that are cached per knowledge version. Orders match the ORM
-relationships (provisions and rules by slug, requirements by id), so the engine's reasons come out the same.
+This is the one loader that turns rows into facts; every caller reaches it through kb.whomay.service. Why columns,
+not ORM Task objects with nine eager-loaded collections: for the 16,000 tasks nurses hold in the national-size
+benchmark those took seconds (docs/benchmark.md). Here each collection is one query returning ids, resolved through
+small look-up tables (every provision, profession, competence and setting) cached per knowledge version. Orders
+match the ORM relationships (provisions and rules by slug, requirements by id), so the engine's reasons come out
+the same (tests/integration/test_whomay.py holds them against an ORM oracle).
 """
 from __future__ import annotations
 
@@ -77,11 +78,24 @@ def _lookups() -> _Lookups:
     return cached(db.session, "whomay.lookups", _build_lookups)
 
 
+def provision_facts() -> dict[int, ProvisionFact]:
+    """Every provision as the engine's fact, by id (the catalogue takes its delegation provisions from here)."""
+    return _lookups().provisions
+
+
 def load_task_facts(where: sa.ColumnElement[bool], order_by=(m.Task.title, m.Task.slug)) -> list[TaskFact]:
     """Published tasks matching ``where`` (a condition on ``task``), as engine facts, in ``order_by``."""
+    return list(load_task_facts_by_id(where, order_by).values())
+
+
+def load_task_facts_by_id(where: sa.ColumnElement[bool], order_by=(m.Task.title, m.Task.slug),
+                          published_only: bool = True) -> dict[int, TaskFact]:
+    """The same, keyed by task id (plans and search facets hold ids), in ``order_by``; a plan's checklist asks about
+    its items' tasks whatever their status (``published_only=False``)."""
     s = db.session
     look = _lookups()
-    chosen = sa.select(m.Task.id).where(m.Task.status == "published", where).subquery()
+    chosen = sa.select(m.Task.id).where(m.Task.status == "published" if published_only else sa.true(), where)
+    chosen = chosen.subquery()
 
     def per_task(*columns, table, order=()):
         """(task_id, *columns) rows of ``table`` for the chosen tasks; joined, not IN (...): thousands of ids."""
@@ -109,11 +123,11 @@ def load_task_facts(where: sa.ColumnElement[bool], order_by=(m.Task.title, m.Tas
             r.conditions, r.note, r.organisation_id))
     tasks = s.execute(sa.select(m.Task.id, m.Task.slug, m.Task.title, m.Task.category)
                       .join(chosen, chosen.c.id == m.Task.id).order_by(*order_by)).all()
-    return [TaskFact(slug=t.slug, title=t.title, category=t.category,
-                     provisions=tuple(sorted(provisions[t.id], key=_slug)) if t.id in provisions else (),
-                     requirements=tuple(requirements.get(t.id, ())), rules=tuple(rules.get(t.id, ())),
-                     holders=frozenset(holders.get(t.id, ())))
-            for t in tasks]
+    return {t.id: TaskFact(slug=t.slug, title=t.title, category=t.category,
+                           provisions=tuple(sorted(provisions[t.id], key=_slug)) if t.id in provisions else (),
+                           requirements=tuple(requirements.get(t.id, ())), rules=tuple(rules.get(t.id, ())),
+                           holders=frozenset(holders.get(t.id, ())))
+            for t in tasks}
 
 
 def _slug(fact: ProvisionFact) -> str:

@@ -1,4 +1,4 @@
-"""kb bench-data and kb bench at a small size: the synthetic catalogue has the shape the benchmark relies on, the
+"""`python -m benchmark data` and `run` at a small size: the synthetic catalogue has the shape the benchmark relies on, the
 app's own search and engine work on it, the statistics are right, and the quick runner reports every figure."""
 from __future__ import annotations
 
@@ -12,12 +12,12 @@ import sqlalchemy as sa
 from click.testing import CliRunner
 
 from kb import models as m
-from kb.bench import report, stats
-from kb.bench import vocabulary as v
-from kb.bench.catalogue import Builder, Sizes
-from kb.bench.cli import bench_data_command
-from kb.bench.database import bench_app
-from kb.bench.runner import Plan, run
+from benchmark import report, stats
+from benchmark import vocabulary as v
+from benchmark.catalogue import Builder, Sizes
+from benchmark.cli import bench_data_command
+from benchmark.database import bench_app
+from benchmark.runner import Plan, run
 from kb.models.task import task_holder
 
 TASKS, PROFESSIONS, COMPETENCES = 300, 50, 100
@@ -111,8 +111,8 @@ def test_search_finds_a_synthetic_compound(bench):
 
 def test_who_may_answers_for_every_profession(bench):
     from kb.rules import Verdict
-    from kb.whomay.facts import load_task, make_context
-    from kb.whomay.service import matrix_for
+    from kb.whomay.facts import make_context
+    from kb.whomay.service import matrix_by_slug
 
     app, session, seed_tasks = bench
     professions = _count(session, m.Profession)
@@ -120,7 +120,7 @@ def test_who_may_answers_for_every_profession(bench):
         m.Task.slug.not_in(seed_tasks), m.Task.status == "published").order_by(m.Task.id).limit(5)))
     with app.test_request_context("/"):
         for slug in slugs:
-            matrix = matrix_for(load_task(slug), make_context())
+            matrix = matrix_by_slug(slug, make_context())
             assert len(matrix.results) == professions
             assert all(isinstance(r.verdict, Verdict) for r in matrix.results)
 

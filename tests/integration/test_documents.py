@@ -10,8 +10,8 @@ from kb.editing.documents import KINDS, DocumentError, apply_document, apply_doc
 from kb.editing.history import BASELINE_REASON, diff, published_history, record_published
 from kb.extensions import db
 from kb.rules import Verdict
-from kb.whomay.facts import load_task, make_context
-from kb.whomay.service import matrix_for
+from kb.whomay.facts import make_context
+from kb.whomay.service import matrix_by_slug
 
 
 def test_every_record_reads_back_into_a_valid_document_and_writes_back_unchanged(app):
@@ -48,13 +48,13 @@ def test_field_and_reference_errors_name_the_field(app):
 def test_a_changed_provision_changes_the_verdict(app):
     """Move § 54's blood-sample item back before 2024: the nurse loses independence on today's date."""
     with app.app_context():
-        before = {r.profession: r.verdict for r in matrix_for(load_task("tage-venoes-blodproeve"), make_context()).results}
+        before = {r.profession: r.verdict for r in matrix_by_slug("tage-venoes-blodproeve", make_context()).results}
         assert before["sygeplejerske"] is Verdict.INDEPENDENT
         doc = document_of(db.session, "provision", "aut-54-4-1")
         doc["valid_to"] = "2024-06-30"
         apply_document(db.session, "provision", doc)
         db.session.commit()
-        after = {r.profession: r.verdict for r in matrix_for(load_task("tage-venoes-blodproeve"), make_context()).results}
+        after = {r.profession: r.verdict for r in matrix_by_slug("tage-venoes-blodproeve", make_context()).results}
         assert after["sygeplejerske"] is not Verdict.INDEPENDENT
         assert document_of(db.session, "provision", "aut-54-4-1")["valid_to"] == "2024-06-30"
 

@@ -13,8 +13,8 @@ from kb import models as m
 from kb.editing.documents import document_of
 from kb.extensions import db
 from kb.models.search import SearchDocument
-from kb.whomay.facts import load_task, make_context
-from kb.whomay.service import matrix_for
+from kb.whomay.facts import make_context
+from kb.whomay.service import matrix_by_slug
 from tests.helpers import csrf_token, login, make_user
 from tests.integration.test_access_matrix import fingerprint
 from tests.integration.test_entity_forms import _Browser
@@ -94,7 +94,7 @@ def action(client, draft_id: int, name: str, **extra):
 
 def verdicts(app, slug: str) -> dict[str, str]:
     with app.app_context():
-        return {r.profession: r.verdict.value for r in matrix_for(load_task(slug), make_context()).results}
+        return {r.profession: r.verdict.value for r in matrix_by_slug(slug, make_context()).results}
 
 
 # -- the Done-when path -----------------------------------------------------------------------------------

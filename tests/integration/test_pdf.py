@@ -120,6 +120,36 @@ def test_role_pdf_says_what_the_engine_says(app, client):
                 assert contains(text, f"Oplæring: {mc.name}"), mc.name
 
 
+def _reserved_row(text: str, title: str) -> str:
+    """The reserved-task table's row for ``title``: from its title to the next row's (or the table's end)."""
+    flat = compact(text)
+    start = flat.index(compact(title), flat.index(compact("Opgaver forbeholdt faggruppen")))
+    return flat[start:start + 400]
+
+
+def test_role_pdf_reserved_area_follows_the_law_not_its_own_reading(app, client):
+    """Architecture review § 2.2: the role PDF re-derived "reserved" and "delegable" and ignored legal rules. The
+    oracle here is the seed's own records, read from the ORM: a task reserved to nurses and to physicians by two
+    provisions names the physicians as allowed by law; a never-delegable task with a særlig hjemmel to act as
+    medhjælp (BEK 834/2014, legal ``delegation`` rules) is delegable, not "Nej"."""
+    with app.app_context():
+        catheter = db.session.scalar(sa.select(m.Task).where(m.Task.slug == "anlaegge-blaerekateter"))
+        co_reserved = {g.name for p in catheter.provisions if p.effect == "reserves" for g in p.reserved_to} - {
+            "Sygeplejerske"}
+        cosmetic = db.session.scalar(sa.select(m.Task).where(m.Task.slug == "udfoere-kosmetisk-behandling"))
+        medhjaelp = [r for r in cosmetic.rules if r.kind == "legal" and r.effect == "delegation"]
+        never = [p for p in cosmetic.provisions if p.effect == "never_delegable"]
+        reserved_to = {g.slug for p in cosmetic.provisions if p.effect == "reserves" for g in p.reserved_to}
+    assert "Læge" in co_reserved and medhjaelp and never and "laege" in reserved_to
+    nurse = text_of(get_pdf(client, "/professions/sygeplejerske/role.pdf").data)
+    row = _reserved_row(nurse, catheter.title)
+    assert contains(row, "Andre faggrupper, der selv må udføre den efter loven")
+    assert all(contains(row, name) for name in co_reserved), row
+    physician = text_of(get_pdf(client, "/professions/laege/role.pdf").data)
+    row = _reserved_row(physician, cosmetic.title)
+    assert contains(row, "Ja, til en medhjælp"), row
+
+
 def test_role_pdf_for_one_setting(app, client):
     name, _, held = profession_facts(app, "sygeplejerske")
     response = get_pdf(client, "/professions/sygeplejerske/role.pdf?setting=psykiatri")
@@ -176,12 +206,12 @@ def test_role_description_with_many_tasks(app, client):
 # --- task sheet --------------------------------------------------------------------------------------------------
 
 def test_task_sheet_matches_the_matrix(app, client):
-    from kb.whomay.facts import load_task, make_context
-    from kb.whomay.service import matrix_for
+    from kb.whomay.facts import make_context
+    from kb.whomay.service import matrix_by_slug
 
     slug = "tage-venoes-blodproeve"
     with app.app_context():
-        matrix = matrix_for(load_task(slug), make_context(complexity="complex"))
+        matrix = matrix_by_slug(slug, make_context(complexity="complex"))
         groups = [(str(VERDICT_LABELS[v.value]), [matrix.name(r.profession) for r in rs])
                   for v, rs in matrix.by_verdict()]
         title = matrix.task.title
@@ -423,12 +453,11 @@ def test_pdfs_show_each_provisions_verification_and_the_acts_number(app, client)
 
 def test_role_description_reserves_what_holds_in_its_context(app):
     """A midwife's fødselshjælp is hers for an uncomplicated birth, not for a complicated one (§ 55, stk. 4, nr. 5)."""
-    from kb.pdf.service import reserved_tasks
     from kb.whomay.facts import make_context
+    from kb.whomay.service import reserved_area
 
     with app.app_context():
-        midwife = db.session.scalar(sa.select(m.Profession).where(m.Profession.slug == "jordemoder"))
-        plain = {r.task.slug for r in reserved_tasks(midwife, make_context(), None)}
-        complex_ = {r.task.slug for r in reserved_tasks(midwife, make_context(complexity="complex"), None)}
+        plain = {r.task.slug for r in reserved_area("jordemoder", make_context())}
+        complex_ = {r.task.slug for r in reserved_area("jordemoder", make_context(complexity="complex"))}
     assert "yde-foedselshjaelp" in plain and "yde-foedselshjaelp" not in complex_
     assert "tage-venoes-blodproeve" in plain and "tage-venoes-blodproeve" in complex_

@@ -148,8 +148,9 @@ def test_shiftable_uses_a_fixed_number_of_queries(app, count_queries):
 
 
 def test_column_task_facts_equal_the_orm_adapter_for_every_seed_task(app):
-    """The column loader (task pages, who-may, shiftable) and the ORM adapter give the engine the same facts."""
-    from kb.whomay.facts import TASK_LOADS, load_task, task_fact
+    """The one loader (both its shapes: one task, many tasks) gives the engine the facts an independent ORM mapping
+    (tests/orm_facts.py) gives, for every seed task."""
+    from tests.orm_facts import TASK_LOADS, load_task, task_fact
     from kb.whomay.task_facts import load_task_fact, load_task_facts, load_task_facts_held_by
 
     with app.app_context():

@@ -117,4 +117,4 @@ def measure(app_spec: str, database_url: str | None, paths: list[str], duration:
 
 
 KB_APP = "kb.app:create_app()"
-HELLO_APP = "kb.bench.hello:create_hello_app()"
+HELLO_APP = "benchmark.hello:create_hello_app()"

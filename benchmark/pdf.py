@@ -1,6 +1,6 @@
 """Role-description PDF: time and peak memory, measured in a child process so the figure is the PDF's own.
 
-`python -m kb.bench.pdf URL PROFESSION` renders /professions/<slug>/role.pdf's document (the same service and
+`python -m benchmark.pdf URL PROFESSION` renders /professions/<slug>/role.pdf's document (the same service and
 template as the route and `kb role-pdf`) and prints one JSON line: seconds, pages, bytes, the child's resident memory
 before rendering and its peak (VmHWM). No tracemalloc: it slows WeasyPrint's pure-Python layout several times,
 which would spoil the time; the child's peak RSS is the figure that matters for a server worker anyway.
@@ -36,7 +36,7 @@ def _pages(data: bytes) -> int | None:
 def render(url: str, profession: str) -> dict:
     from datetime import datetime
 
-    from kb.bench.database import bench_app
+    from benchmark.database import bench_app
     from kb.pdf.render import render_pdf
     from kb.pdf.service import role_description
     from kb.whomay.facts import make_context
@@ -61,7 +61,7 @@ def render(url: str, profession: str) -> dict:
 
 def measure_in_child(url: str, profession: str, timeout: float = 300) -> dict:
     """Run render() in a fresh interpreter and return its figures (or {'error': …})."""
-    proc = subprocess.run([sys.executable, "-m", "kb.bench.pdf", url, profession], capture_output=True, text=True,
+    proc = subprocess.run([sys.executable, "-m", "benchmark.pdf", url, profession], capture_output=True, text=True,
                           timeout=timeout)
     lines = [line for line in proc.stdout.splitlines() if line.startswith("{")]
     if proc.returncode != 0 or not lines:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kb import models as m
-from kb.bench import vocabulary as v
+from benchmark import vocabulary as v
 
 # Queries people type against the real seed (words, inflections, phrases, abbreviations, folded letters).
 EVERYDAY = ("blodprøver", "håndtering af medicin", "PVK", "SOSU", "medicinhandtering", "sårpleje", "epikrise",

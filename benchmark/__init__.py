@@ -1,4 +1,4 @@
-"""Benchmark: a synthetic national-size catalogue (kb bench-data) and the measurements and report (kb bench).
+"""Benchmark: a synthetic national-size catalogue (python -m benchmark data) and the measurements and report (python -m benchmark run).
 
 vocabulary  Danish-like words, compounds, inflections, typos; Zipf draws
 catalogue   the synthetic rows, bulk-inserted beside the real seed
@@ -11,5 +11,6 @@ load        gunicorn + wrk (wrk.lua) against the task page, search and a hello-w
 hello       the hello-world app the load figures are compared with
 pdf         role-description PDF time and peak memory in a child process
 report      machine facts and the markdown report
-runner      the whole `kb bench`
+runner      the whole `python -m benchmark run`
+cli         the two commands (`python -m benchmark data|run`), outside the app: it imports kb, never the reverse
 """

@@ -15,7 +15,7 @@ from flask import Flask
 from sqlalchemy.orm import Session
 
 from kb import models as m
-from kb.bench.stats import Timing, timed, timed_median
+from benchmark.stats import Timing, timed, timed_median
 
 SEARCH_REPEATS = 3  # per query, median taken; the same for the app and the raw floor
 from kb.models.task import task_holder

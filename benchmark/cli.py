@@ -1,4 +1,4 @@
-"""`kb bench-data` (a synthetic catalogue in its own database) and `kb bench` (generate, measure, report).
+"""`python -m benchmark data` (a synthetic catalogue in its own database) and `python -m benchmark run` (generate, measure, report).
 
 Both run outside the app's own database and app context: each creates the app on the benchmark's database URL.
 """
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from kb.bench.catalogue import Sizes
+from benchmark.catalogue import Sizes
 
 
 def _size_options(func):
@@ -21,13 +21,18 @@ def _size_options(func):
     return func
 
 
-@click.command("bench-data")
+@click.group()
+def cli():
+    """Opgavebasens benchmark: et syntetisk katalog i national størrelse, målinger og rapport."""
+
+
+@cli.command("data")
 @_size_options
 @click.option("--database-url", required=True, help="Benchmarkens egen database (SQLite-fil eller PostgreSQL-URL).")
 @click.option("--replace", is_flag=True, help="Slet SQLite-filen først, hvis den findes.")
 def bench_data_command(tasks, professions, competences, seed, database_url, replace):
     """Byg et syntetisk katalog i national størrelse oven på den rigtige seed, i sin egen database."""
-    from kb.bench.database import BenchDatabaseError, generate, remove_sqlite_file
+    from benchmark.database import BenchDatabaseError, generate, remove_sqlite_file
 
     if replace:
         remove_sqlite_file(database_url)
@@ -40,10 +45,10 @@ def bench_data_command(tasks, professions, competences, seed, database_url, repl
         click.echo(f"  {table}: {count}")
 
 
-@click.command("bench")
+@cli.command("run")
 @_size_options
 @click.option("--database-url", "database_urls", multiple=True,
-              help="Mål på denne database (allerede bygget med kb bench-data); kan gentages. "
+              help="Mål på denne database (allerede bygget med python -m benchmark data); kan gentages. "
                    "Uden: byg SQLite i instance/bench og PostgreSQL, hvis serveren findes.")
 @click.option("--queries", default=200, show_default=True, help="Søgninger i den danske blanding.")
 @click.option("--duration", default=15, show_default=True, help="Sekunder belastning pr. mål under gunicorn (≤ 60).")
@@ -56,7 +61,7 @@ def bench_data_command(tasks, professions, competences, seed, database_url, repl
 def bench_command(tasks, professions, competences, seed, database_urls, queries, duration, report_path,
                   skip_load, skip_postgres, workdir):
     """Byg kataloget, mål søgning, hvem-må, flytbare opgaver, sider under gunicorn og PDF, og skriv rapporten."""
-    from kb.bench.runner import Plan, run
+    from benchmark.runner import Plan, run
 
     plan = Plan(sizes=Sizes(tasks, professions, competences, seed), queries=queries,
                 duration=max(1, min(duration, 60)), load=not skip_load, postgres=not skip_postgres,

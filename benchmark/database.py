@@ -13,7 +13,7 @@ from typing import Callable
 import sqlalchemy as sa
 from flask import Flask
 
-from kb.bench.catalogue import Sizes, build
+from benchmark.catalogue import Sizes, build
 from kb.config import normalise_database_url
 
 

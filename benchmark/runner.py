@@ -1,4 +1,4 @@
-"""`kb bench`: build the catalogue per backend, measure every figure, print the tables and render the report."""
+"""`python -m benchmark run`: build the catalogue per backend, measure every figure, print the tables and render the report."""
 from __future__ import annotations
 
 import os
@@ -11,10 +11,10 @@ from urllib.parse import quote
 
 import sqlalchemy as sa
 
-from kb.bench import load, measure, pdf, report, stats
-from kb.bench.catalogue import Sizes
-from kb.bench.database import bench_app, generate, remove_sqlite_file
-from kb.bench.queries import query_mix
+from benchmark import load, measure, pdf, report, stats
+from benchmark.catalogue import Sizes
+from benchmark.database import bench_app, generate, remove_sqlite_file
+from benchmark.queries import query_mix
 from kb.config import PROJECT_ROOT
 
 PDF_PROFESSION = "sygeplejerske"  # the seed's largest role description (about 20 pages)
@@ -29,13 +29,13 @@ class Plan:
     duration: int = 15
     load: bool = True
     postgres: bool = True
-    database_urls: tuple[str, ...] = ()  # measure these (built by kb bench-data) instead of building
+    database_urls: tuple[str, ...] = ()  # measure these (built by python -m benchmark data) instead of building
     workdir: Path | None = None
     shiftable_runs: int = 1
 
     def command(self) -> str:
         s = self.sizes
-        return (f"kb bench --tasks {s.tasks} --professions {s.professions} --competences {s.competences} "
+        return (f"python -m benchmark run --tasks {s.tasks} --professions {s.professions} --competences {s.competences} "
                 f"--seed {s.seed} --queries {self.queries} --duration {self.duration}"
                 + ("" if self.load else " --skip-load") + ("" if self.postgres else " --skip-postgres"))
 
@@ -177,7 +177,7 @@ def _pdf(result: report.BackendResult, seed_url: str, say) -> None:
 
 
 def run(plan: Plan, say: Callable[[str], None] = print, report_path: Path | None = None) -> str:
-    """Everything `kb bench` does; returns the report's markdown."""
+    """Everything `python -m benchmark run` does; returns the report's markdown."""
     facts = report.machine_facts()
     say(f"Maskine: {facts['cpu']}, {facts['cores']} kerner, load {facts['load_start']}")
     workdir = plan.workdir or PROJECT_ROOT / "instance" / "bench"
@@ -194,7 +194,7 @@ def run(plan: Plan, say: Callable[[str], None] = print, report_path: Path | None
             url = f"sqlite:///{workdir / 'bench.db'}"
             targets.append(("sqlite", url, f"sqlite:///{workdir / 'seed-only.db'}"))
             if plan.postgres:
-                from kb.bench import pgserver
+                from benchmark import pgserver
 
                 try:
                     server = pgserver.start()

@@ -1,4 +1,4 @@
--- wrk script for kb bench: cycle through the paths in the file given after `--`, and print one JSON line with
+-- wrk script for the benchmark: cycle through the paths in the file given after `--`, and print one JSON line with
 -- throughput, latency percentiles (µs) and errors when done. wrk counts answers with status >= 400 as status errors.
 local paths, counter = {}, 0
 

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kb import models as m
-from kb.bench import vocabulary as v
+from benchmark import vocabulary as v
 from kb.knowledge_state import mark_changed
 from kb.models.education import education_competence, education_target
 from kb.models.enums import EVIDENCE_KINDS, SHORTAGE_LEVELS
