@@ -28,3 +28,15 @@ def csrf_token(client, path: str) -> str:
 def login(client, username: str, password: str = PASSWORD):
     token = csrf_token(client, "/login")
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
+
+
+def publish_documents(session, items, reason: str = "Testopsætning"):
+    """Publish [(kind, document, origin)] through the one write path (kb.knowledge.publish), as a reviewer's
+    publication would; returns the change counts. Flushes; the test commits or rolls back."""
+    from kb.knowledge import Publication, publish
+
+    return publish(session, items, Publication("publish", reason=reason)).changes
+
+
+def publish_document(session, kind: str, document, reason: str = "Testopsætning"):
+    return publish_documents(session, [(kind, document, kind)], reason)

@@ -9,7 +9,7 @@ from flask_babel import gettext
 from wtforms.fields.core import UnboundField
 
 from kb.editing.forms.task import COMPLEXITY_LABELS, LEVEL_LABELS
-from kb.editing.history import diff
+from kb.knowledge.history import diff
 from kb.models.enums import EVIDENCE_LABELS
 from kb.editing.registry import form_class
 

@@ -1,9 +1,10 @@
 """Preview (forhåndsvisning) of a draft: which who-may verdicts would change if it were published.
 
-The draft is applied inside a SAVEPOINT, the engine asked for the affected tasks, and the savepoint rolled back,
-so nothing of the draft is ever committed or seen by another connection. The seed loader is used without
-rebuilding the search index (the preview does not search), and the session is expired afterwards so no object
-keeps a value from the draft.
+The draft is checked and loaded (kb.knowledge's checks and loader, the first two steps of the one write path)
+inside a scratch SAVEPOINT (kb.knowledge_state.scratch), the engine asked for the affected tasks, and the savepoint
+rolled back, so nothing of the draft is ever committed or seen by another connection. The rest of publishing —
+search index, history, audit — is not needed to say what would change, and the session is expired afterwards so
+no object keeps a value from the draft.
 """
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from kb import models as m
-from kb.editing.documents import DocumentError, bundle_of, find
+from kb.knowledge.checks import bundle_of
+from kb.knowledge.documents import DocumentError, find
+from kb.knowledge.loader import Loader
 from kb.knowledge_state import scratch
 from kb.rules import TaskFact, Verdict
-from kb.seeding.loader import Loader
 from kb.whomay.facts import DELEGATION_PROVISION_SLUGS, Catalogue, load_catalogue
 from kb.whomay.service import task_facts, verdict_table
 
@@ -91,7 +93,7 @@ def preview(session: Session, kind: str, document: dict[str, Any],
         with scratch(session):
             bundle = bundle_of(session, [(kind, document, kind)], extra_known=extra_known)
             with session.no_autoflush:
-                Loader(session, bundle).run()
+                Loader(session).run(bundle)
             session.flush()
             session.expire_all()  # read the draft's state back from the database, not from objects in memory
             after_facts, after_catalogue = _facts(slugs)

@@ -12,7 +12,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import lazy_gettext
 
-from kb.editing.documents import KINDS
+from kb.knowledge.documents import KINDS
 from kb.editing.forms.base import DocumentForm
 
 # Overview order, the Danish URL segment and the label of each kind.

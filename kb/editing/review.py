@@ -9,7 +9,7 @@ from flask_login import current_user
 from kb.auth.roles import REVIEWERS, role_required
 from kb.editing.actions import PublishForm, SendBackForm
 from kb.editing import bp, service
-from kb.editing.documents import DocumentError, find, to_document
+from kb.knowledge.documents import DocumentError, find, to_document
 from kb.editing.registry import public_url
 from kb.editing.routes import draft_or_404, render_draft, segment, to_int
 from kb.extensions import db

@@ -14,8 +14,8 @@ from kb.auth.roles import EDITORS, REVIEWERS, has_role, role_required
 from kb.editing import bp, service
 from kb.editing.actions import PublishForm, SendBackForm
 from kb.editing.display import field_diffs
-from kb.editing.documents import DocumentError, find, to_document
-from kb.editing.history import BASELINE_REASON
+from kb.knowledge.documents import DocumentError, find, revision_document, to_document
+from kb.knowledge.history import BASELINE_REASON
 from kb.editing.preview import preview
 from kb.editing.registry import (LABELS, NEW_LABELS, SEGMENTS, available_kinds, form_class, kind_of_segment,
                                  public_url, title_of)
@@ -91,7 +91,7 @@ def _edit(kind: str, slug: Optional[str]):
     draft = service.own_open_draft(db.session, kind, slug, current_user.id) if slug else None
     if slug and record is None and draft is None:
         abort(404, description=gettext("Posten findes ikke."))
-    original = draft.data if draft is not None else (to_document(kind, record) if record is not None else None)
+    original = revision_document(draft) if draft is not None else (to_document(kind, record) if record is not None else None)
     form = form_class(kind)()
     form.is_new = record is None
     form.set_choices(db.session)
@@ -175,14 +175,15 @@ def render_draft(draft: m.Revision, status: int = 200, **messages):
     record = find(db.session, kind, slug)
     published = to_document(kind, record) if record is not None else None
     current = record.version_id if record is not None else None
-    changes = field_diffs(kind, published, draft.data)
-    result = preview(db.session, kind, draft.data)
+    document = revision_document(draft)
+    changes = field_diffs(kind, published, document)
+    result = preview(db.session, kind, document)
     draft = db.session.get(m.Revision, draft.id)  # the preview expired every object
     names = user_names([draft.author_id, draft.reviewer_id])
     mine = draft.author_id == current_user.id
     return render_template(
         "editing/draft.html", draft=draft, kind=kind, segment=segment(kind), label=LABELS[kind],
-        title=title_of(draft.data, slug), changes=changes, preview=result, names=names, is_new=record is None,
+        title=title_of(document, slug), changes=changes, preview=result, names=names, is_new=record is None,
         conflict=draft.base_version != current, can_edit=mine, can_submit=mine and draft.status in ("draft", "rejected"),
         can_review=has_role(REVIEWERS) and not mine and draft.status == "submitted",
         own_review=has_role(REVIEWERS) and mine and draft.status == "submitted",

@@ -17,8 +17,9 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from kb import models as m
-from kb.editing.documents import KINDS, apply_document, bundle_of, find, to_document
-from kb.editing.history import record_published
+from kb import knowledge
+from kb.knowledge.checks import bundle_of
+from kb.knowledge.documents import FORMAT, KINDS, find, revision_document, to_document
 from kb.models.enums import OPEN_REVISION_STATUSES
 
 OPEN = OPEN_REVISION_STATUSES
@@ -150,6 +151,7 @@ def save_draft(session: Session, *, kind: str, document: dict[str, Any], reason:
         session.add(draft)
     draft.entity_slug, draft.entity_id = slug, None if record is None else record.id
     draft.data, draft.reason, draft.base_version, draft.status = document, reason, base_version, "draft"
+    draft.data_format = FORMAT
     _flush(session)
     return draft
 
@@ -193,15 +195,13 @@ def publish(session: Session, draft: m.Revision, reviewer_id: int, lock: Optiona
     base = draft.base_version  # read now: after a failed flush the session can tell nothing more
     record = _check_base(session, kind, slug, base)
     before = None if record is None else to_document(kind, record)
+    document = revision_document(draft)
     try:
-        apply_document(session, kind, draft.data)
-        record = find(session, kind, slug)
-        after = to_document(kind, record)
-        record_published(session, kind, slug, record.id, before, after, reason=draft.reason,
-                         author_id=draft.author_id, reviewer_id=reviewer_id, comment=comment, revision=draft)
-        session.add(m.AuditEvent(user_id=reviewer_id, action="publish", entity_type=kind, entity_id=record.id,
-                                 summary=f"{kind} {slug}: {draft.reason}"[:2000],
-                                 data={"revision": draft.id, "author": draft.author_id}))
+        done = knowledge.publish(session, [(kind, document, kind)], knowledge.Publication(
+            "publish", reason=draft.reason, author_id=draft.author_id, reviewer_id=reviewer_id, comment=comment,
+            draft=draft, summary=f"{kind} {slug}: {draft.reason}", data={"revision": draft.id, "author": draft.author_id}),
+            before={(kind, slug): before})
+        record = done.record(kind, slug)
         _flush(session)
     except StaleDataError as exc:  # another publication of this record got there first (two reviewers at once)
         session.rollback()  # so the conflict page (and its header's role check) can still read the database
@@ -236,7 +236,7 @@ def revert(session: Session, version: m.Revision, user_id: int, reason: str) -> 
     existing = own_open_draft(session, kind, slug, user_id)
     if existing is not None:
         raise HasOpenDraft(existing)
-    return save_draft(session, kind=kind, document=version.data, reason=reason, author_id=user_id,
+    return save_draft(session, kind=kind, document=revision_document(version), reason=reason, author_id=user_id,
                       base_version=current_version(session, kind, slug))
 
 

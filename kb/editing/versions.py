@@ -11,8 +11,8 @@ from kb.auth.roles import EDITORS, role_required
 from kb.editing import bp, service
 from kb.editing.actions import RevertForm
 from kb.editing.display import field_diffs
-from kb.editing.documents import DocumentError, find, to_document
-from kb.editing.history import published_history
+from kb.knowledge.documents import DocumentError, find, revision_document, to_document
+from kb.knowledge.history import published_history
 from kb.editing.registry import KIND_BY_SEGMENT, LABELS, SEGMENTS, public_url, title_of
 from kb.editing.routes import user_names
 from kb.extensions import db
@@ -30,18 +30,19 @@ def history(kind: str, slug: str):
     current = to_document(kind, record) if record is not None else None
     # The version in force is the newest one equal to the record: after a revert, an older version holds the same
     # document, and it is not the current one.
-    in_force = next((i for i in range(len(versions) - 1, -1, -1) if versions[i].data == current), None)
+    documents = [revision_document(v) for v in versions]
+    in_force = next((i for i in range(len(versions) - 1, -1, -1) if documents[i] == current), None)
     entries = []
     for i, version in enumerate(versions):
-        previous = versions[i - 1].data if i else None
-        entries.append({"version": version, "number": i + 1, "diffs": field_diffs(kind, previous, version.data),
+        previous = documents[i - 1] if i else None
+        entries.append({"version": version, "number": i + 1, "diffs": field_diffs(kind, previous, documents[i]),
                         "is_current": i == in_force})
     entries.reverse()  # newest first
     names = user_names([v.author_id for v in versions] + [v.reviewer_id for v in versions])
     drafts = service.open_drafts(db.session, kind, slug)
     return render_template(
         "editing/history.html", kind=kind, segment=SEGMENTS[kind], slug=slug, label=LABELS[kind],
-        title=title_of(current or (versions[-1].data if versions else None), slug), entries=entries,
+        title=title_of(current or (documents[-1] if documents else None), slug), entries=entries,
         names=names | user_names([d.author_id for d in drafts]), drafts=drafts,
         public=public_url(kind, slug, current) if current else None)
 
@@ -89,5 +90,5 @@ def revert(version_id: int):
                 return redirect(url_for("editing.draft", draft_id=draft.id))
     return render_template(
         "editing/revert.html", form=form, version=version, kind=kind, segment=SEGMENTS[kind], slug=slug,
-        label=LABELS[kind], title=title_of(current or version.data, slug), problem=problem,
-        diffs=field_diffs(kind, current, version.data), names=user_names([version.author_id])), status
+        label=LABELS[kind], title=title_of(current or revision_document(version), slug), problem=problem,
+        diffs=field_diffs(kind, current, revision_document(version)), names=user_names([version.author_id])), status

@@ -26,6 +26,8 @@ class Revision(Base):
     entity_slug: Mapped[str] = mapped_column(sa.String(120), default="")
     base_version: Mapped[Optional[int]]
     data: Mapped[dict[str, Any]] = mapped_column(sa.JSON, default=dict)
+    # The document shape ``data`` was written in (kb.knowledge.documents.FORMAT); older ones are upgraded on use.
+    data_format: Mapped[int] = mapped_column(default=1, server_default=sa.text("1"))
     status: Mapped[str] = mapped_column(sa.String(20), default="draft")
     author_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id", ondelete="SET NULL"))
     reason: Mapped[str] = mapped_column(sa.Text, default="")

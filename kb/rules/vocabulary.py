@@ -1,5 +1,5 @@
 """The domain's words, defined once: the engine's facts, the database's CHECK constraints (kb/models/enums.py adds
-the Danish labels) and the seed schema (kb/seeding/schema.py) all take their values from here.
+the Danish labels) and the seed schema (kb/knowledge/schema.py) all take their values from here.
 
 Plain tuples, in the order they are shown; stdlib only, like the rest of the engine.
 """

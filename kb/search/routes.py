@@ -16,7 +16,6 @@ from kb import models as m
 from kb.extensions import db
 from kb.models.enums import TASK_CATEGORIES
 from kb.models.task import task_holder, task_setting
-from kb.rules import Verdict
 from kb.search import analyse_query, search_all, search_tasks
 from kb.search.highlight import SNIPPET, highlight, match_stems
 from kb.search.index import snapshot

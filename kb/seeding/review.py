@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from kb.seeding.bundle import SeedBundle
+from kb.knowledge.bundle import SeedBundle
 
 # Words in a task's title → the provisions (any one of them) the legal review says govern such a task.
 LEGAL_HINTS: tuple[tuple[re.Pattern[str], frozenset[str], str], ...] = tuple(

@@ -10,7 +10,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
-from kb.transfer.service import TRANSFER_KINDS
+from kb.transfer.export import TRANSFER_KINDS
 
 STEP_LABELS = {"read": "Læser filen", "rows": "Læser rækker", "check": "Kontrollerer poster",
                "write": "Skriver i databasen", "index": "Opdaterer søgeindekset", "history": "Skriver historik"}
@@ -57,7 +57,7 @@ class Bars:
 def export_command(kind: str, output: str) -> None:
     """Skriv alle poster af slagsen KIND (task, profession, competence, rule) til et regneark."""
     from kb.extensions import db
-    from kb.transfer.service import export_file
+    from kb.transfer.export import export_file
     from kb.transfer.sheets import format_of
 
     fmt = format_of(output)
@@ -75,7 +75,7 @@ def _print_plan(plan) -> None:
     for p in plan.additions:
         click.echo(f"  ny      række {p.row}: {p.slug}")
     for p in plan.changes:
-        from kb.editing.history import diff
+        from kb.knowledge.history import diff
 
         fields = ", ".join(c.field for c in diff(p.before, p.after))
         click.echo(f"  ændret  række {p.row}: {p.slug} ({fields})")
@@ -92,7 +92,8 @@ def import_command(kind: str, file: str, dry_run: bool, reason: Optional[str], u
     """Læs regnearket FILE med poster af slagsen KIND ind: alt eller intet."""
     from kb import models as m
     from kb.extensions import db
-    from kb.transfer.service import ImportRefused, commit_import, plan_import
+    from kb.transfer.commit import ImportRefused, commit_import
+    from kb.transfer.dry_run import plan_import
 
     reason = (reason or "").strip()
     if not dry_run and not reason:

@@ -204,7 +204,7 @@ def start(app: Flask, job: Job, phase: str, **params: Any) -> None:
 
 
 def run(app: Flask, token: str, phase: str, params: dict[str, Any]) -> None:
-    from kb.transfer import service
+    from kb.transfer import commit, dry_run
 
     with app.app_context():
         job = Job(token, _find(token) or {})
@@ -219,23 +219,23 @@ def run(app: Flask, token: str, phase: str, params: dict[str, Any]) -> None:
         kind, filename = job.state["kind"], job.state["filename"]
         try:
             if phase == "dry_run":
-                plan = service.plan_import(db.session, kind, filename, job.data(), progress)
+                plan = dry_run.plan_import(db.session, kind, filename, job.data(), progress)
                 db.session.rollback()
                 job.save_plan(plan.summary())
                 job.state.update(versions=plan.versions, ok=plan.ok, has_work=bool(plan.additions or plan.changes))
             else:
-                result = service.commit_import(
+                result = commit.commit_import(
                     db.session, kind, filename, job.data(), reason=params["reason"], user_id=params["user_id"],
                     expected_versions=job.state.get("versions"), progress=progress)
                 job.state["result"] = {"created": result.created, "changed": result.changed,
                                        "unchanged": result.unchanged}
                 job.forget_upload()  # written: the file is not needed any more
             job.state.update(status="done", step="done")
-        except service.ImportRefused as exc:
+        except commit.ImportRefused as exc:
             db.session.rollback()  # release the write lock before the job's own writes
             job.save_plan(exc.plan.summary())  # the errors found now
             job.state.update(status="failed", error="refused", ok=False)
-        except service.ImportStale as exc:
+        except commit.ImportStale as exc:
             db.session.rollback()
             job.state.update(status="failed", error="stale", stale=exc.slugs[:50])
         except Exception as exc:  # a database error: say so, never leave the job "running"

@@ -19,8 +19,9 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from kb.auth.roles import EDITORS, REVIEWERS, has_role, role_required
 from kb.extensions import db
-from kb.transfer import bp, jobs, service, sheets
-from kb.transfer.cells import COLUMNS, FILE_NAMES
+from kb.transfer import bp, jobs, sheets
+from kb.transfer.export import TRANSFER_KINDS, export_file
+from kb.transfer.columns import COLUMNS, FILE_NAMES
 from kb.transfer.forms import KIND_CHOICES, CommitForm, UploadForm
 
 MIME = {"csv": "text/csv; charset=utf-8",
@@ -64,9 +65,9 @@ def index():
 @role_required(EDITORS)
 def export():
     kind, fmt = request.args.get("kind", "task"), request.args.get("format", "csv")
-    if kind not in service.TRANSFER_KINDS or fmt not in sheets.FORMATS:
+    if kind not in TRANSFER_KINDS or fmt not in sheets.FORMATS:
         abort(404, description=gettext("Den eksport findes ikke."))
-    data = service.export_file(db.session, kind, fmt)
+    data = export_file(db.session, kind, fmt)
     name = f"{FILE_NAMES[kind]}-{dt.date.today().isoformat()}.{fmt}"
     return Response(data, mimetype=MIME[fmt], headers={"Content-Disposition": f'attachment; filename="{name}"'})
 

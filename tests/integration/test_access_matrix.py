@@ -143,7 +143,7 @@ class Samples:
                     stmt = stmt.where(m.Task.status == "published")
                 self.slugs[segment] = db.session.scalar(stmt)
             # The editors' workflow: a submitted draft by the editor and a published version, of one task.
-            from kb.editing.documents import document_of
+            from kb.knowledge.documents import document_of
 
             task = db.session.scalar(sa.select(m.Task).where(m.Task.slug == self.slugs["<kind>"]))
             doc = document_of(db.session, "task", task.slug)

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from kb import models as m
-from kb.editing.documents import document_of
+from kb.knowledge.documents import document_of
 from kb.extensions import db
 from kb.models.search import SearchDocument
 from kb.whomay.facts import make_context

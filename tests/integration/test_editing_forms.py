@@ -8,8 +8,9 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from kb import models as m
-from kb.editing import documents, registry, service
-from kb.editing.documents import KINDS, document_of, to_document
+from kb.editing import registry, service
+from kb.knowledge import checks
+from kb.knowledge.documents import KINDS, document_of, to_document
 from kb.editing.forms.rule import RuleForm
 from kb.editing.forms.task import TaskForm
 from kb.extensions import db
@@ -43,7 +44,7 @@ def test_tasks_and_rules_round_trip_through_form_and_template(app):
                 form = post(kind, submitted(render(kind, edit_form(kind, original))), original)
                 assert form.validate(), (original["slug"], form.errors)
                 assert form.document() == original, original["slug"]
-                documents.validate(kind, form.document())
+                checks.validate(kind, form.document())
 
 
 def test_every_task_field_is_rendered_with_its_label(app):
@@ -95,7 +96,7 @@ def test_a_new_task_from_the_form_blank_rows_ignored(app):
         assert doc["evidence"] == [{"taker": "farmakonom", "from": None, "kind": "proposal",
                                     "summary": "Farmakonomer tæller.",
                                     "sources": [{"document": "seed-004", "lines": [1400, 1401]}]}]
-        documents.bundle_of(db.session, [("task", doc, "task")])
+        checks.bundle_of(db.session, [("task", doc, "task")])
 
 
 def test_task_validation_messages(app):

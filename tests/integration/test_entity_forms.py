@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from kb.editing import documents
-from kb.editing.documents import KINDS, document_of, to_document
+from kb.knowledge import checks
+from kb.knowledge.documents import KINDS, document_of, to_document
 from kb.editing.forms.competence import CompetenceForm
 from kb.editing.forms.education import EducationForm
 from kb.editing.forms.legal_act import LegalActForm
@@ -22,6 +22,7 @@ from kb.editing.forms.profession import ProfessionForm
 from kb.editing.forms.provision import ProvisionForm
 from kb.extensions import db
 from tests.form_helpers import NO_CSRF, edit_form, post, render
+from tests.helpers import publish_document
 
 FORMS = {"profession": ProfessionForm, "competence": CompetenceForm, "education": EducationForm,
          "legal_act": LegalActForm, "provision": ProvisionForm}
@@ -106,7 +107,7 @@ def test_every_record_round_trips_through_its_form_and_template(app, kind):
             assert form.validate(), (original["slug"], form.errors)
             document = form.document()
             assert document == original, original["slug"]
-            documents.validate(kind, document)
+            checks.validate(kind, document)
 
 
 def test_round_trip_covers_lists_citations_and_numbers(app):
@@ -185,7 +186,7 @@ def test_a_new_education_from_the_form_is_stored_as_typed(app):
         assert doc["entry_requirements"] == "SSA\nerfaring"
         assert doc["competences"] == ["geriatri-multisygdom", "palliation-samtale"]
         assert doc["sources"] == [{"document": "seed-000", "lines": [10, 12], "note": "workshop"}]
-        documents.apply_document(db.session, "education", doc)
+        publish_document(db.session, "education", doc)
         db.session.commit()
         assert document_of(db.session, "education", "palliation-kursus") == doc
 
@@ -205,7 +206,7 @@ def test_a_new_provision_under_an_act_from_the_form(app):
         assert doc["verified_source"] == "https://www.retsinformation.dk/eli/lta/2024/1008"
         assert doc["verified_on"] == "2026-12-01" and doc["scope"] == "Kun på voksne"
         assert doc["complexity"] == "uncomplicated"
-        documents.bundle_of(db.session, [("provision", doc, "provision")])  # references exist
+        checks.bundle_of(db.session, [("provision", doc, "provision")])  # references exist
 
 
 @pytest.mark.parametrize("kind, slug", [("provision", "aut-54-4-1"), ("legal_act", "autorisationsloven")])

@@ -156,7 +156,7 @@ def test_a_citation_beyond_the_end_of_its_report_is_refused_beside_the_field(app
 
 
 def test_an_import_citing_lines_beyond_the_report_is_refused_naming_row_and_column(app):
-    from kb.transfer.service import plan_import
+    from kb.transfer.dry_run import plan_import
 
     csv = ("slug;title;category;sources\n"
            "tage-telefonen;Tage telefonen på afsnittet;administrative;seed-004:999998-999999\n").encode()

@@ -18,12 +18,15 @@ import pytest
 import sqlalchemy as sa
 
 from kb import models as m
-from kb.editing.documents import apply_document, document_of, to_document
+from kb.knowledge.documents import document_of, records, to_document
 from kb.extensions import db
-from kb.transfer import jobs, service
-from kb.transfer.cells import enc_citations, header
+from kb.transfer import dry_run, jobs
+from kb.transfer.commit import ImportRefused, commit_import
+from kb.transfer.export import TRANSFER_KINDS, export_file
+from kb.transfer.cells import enc_citations
+from kb.transfer.columns import header
 from tests.fixtures import psychiatry_workshop as workshop
-from tests.helpers import CSRF_RE, csrf_token, login, make_user
+from tests.helpers import CSRF_RE, csrf_token, login, make_user, publish_document
 
 SEED_004 = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "004_f596e58f881c8e8a.txt"
 
@@ -71,7 +74,7 @@ def errors_on(text: str) -> set[tuple[int, str]]:
 
 def snapshot(app, kind: str = "task") -> dict:
     with app.app_context():
-        return {slug: to_document(kind, r) for slug, r in service.records(db.session, kind).items()}
+        return {slug: to_document(kind, r) for slug, r in records(db.session, kind).items()}
 
 
 def counts(app) -> dict:
@@ -107,7 +110,7 @@ def xlsx_file(rows: list[list]) -> bytes:
 def test_export_then_import_is_an_identity(app, fmt):
     reviewer = signed_in(app, "reviewer")
     before_counts = counts(app)
-    for kind in service.TRANSFER_KINDS:
+    for kind in TRANSFER_KINDS:
         before = snapshot(app, kind)
         response = reviewer.get(f"/overfoersel/eksport?kind={kind}&format={fmt}")
         assert response.status_code == 200 and "attachment" in response.headers["Content-Disposition"]
@@ -119,10 +122,10 @@ def test_export_then_import_is_an_identity(app, fmt):
             sheet = openpyxl.load_workbook(io.BytesIO(data)).active
             assert [c.value for c in sheet[1]] == header(kind) and sheet.max_row == len(before) + 1
         with app.app_context():
-            plan = service.plan_import(db.session, kind, f"export.{fmt}", data)
+            plan = dry_run.plan_import(db.session, kind, f"export.{fmt}", data)
             assert plan.ok, plan.errors[:5]
             assert (len(plan.additions), len(plan.changes), plan.unchanged) == (0, 0, len(before))
-            result = service.commit_import(db.session, kind, f"export.{fmt}", data, reason="identitet", user_id=None)
+            result = commit_import(db.session, kind, f"export.{fmt}", data, reason="identitet", user_id=None)
             assert (result.created, result.changed) == (0, 0)
         assert snapshot(app, kind) == before, kind
     assert counts(app) == before_counts  # no revision, no audit event: nothing happened
@@ -143,23 +146,23 @@ def test_awkward_values_survive_the_round_trip(app, fmt):
                     terms=["-minus", "a;b", "c|d", "back\\slash", "+plus", "'"], tags=["''x"])
         task["sources"][0]["note"] = "note; med | og \\ og\nny linje"
         task["evidence"][0]["summary"] = "- resumé | med pipe\nog linje"
-        apply_document(db.session, "task", task)
+        publish_document(db.session, "task", task)
         profession = document_of(db.session, "profession", "sygeplejerske")
         profession.update(description="-5 % " + AWKWARD, register_code="0101")
         profession["shortage"][0].update(value=12.5, year=None, note="a | b; c")
-        apply_document(db.session, "profession", profession)
+        publish_document(db.session, "profession", profession)
         rule = document_of(db.session, "rule", db.session.scalar(sa.select(m.Rule.slug).order_by(m.Rule.id)))
         rule.update(conditions=["første; med semikolon", "=anden"], note="+note")
-        apply_document(db.session, "rule", rule)
+        publish_document(db.session, "rule", rule)
         db.session.commit()
         for kind in ("task", "profession", "rule"):
             before = snapshot(app, kind)
-            data = service.export_file(db.session, kind, fmt)
-            plan = service.plan_import(db.session, kind, f"x.{fmt}", data)
+            data = export_file(db.session, kind, fmt)
+            plan = dry_run.plan_import(db.session, kind, f"x.{fmt}", data)
             assert plan.ok and not plan.changes and not plan.additions, (kind, plan.errors, plan.summary()["changes"])
-            service.commit_import(db.session, kind, f"x.{fmt}", data, reason="identitet", user_id=None)
+            commit_import(db.session, kind, f"x.{fmt}", data, reason="identitet", user_id=None)
             assert snapshot(app, kind) == before
-        data = service.export_file(db.session, "task", fmt)
+        data = export_file(db.session, "task", fmt)
     if fmt == "csv":  # Excel would run these as formulas: written with an apostrophe, read back without
         row = next(r for r in csv.reader(io.StringIO(data.decode("utf-8-sig"), newline=""), delimiter=";")
                    if r[0] == "tage-venoes-blodproeve")
@@ -232,7 +235,7 @@ def test_bad_files_get_clear_errors_never_a_500(app):
     text = dry_run("task", "overskrift.csv", csv_file([["slug", "titel", "foo"], ["x", "y", "z"]]))
     assert "Ukendte kolonner: titel, foo" in text and "Filen kan ikke læses" in text
     with app.app_context():  # a professions file uploaded as tasks: say what it looks like
-        data = service.export_file(db.session, "profession", "csv")
+        data = export_file(db.session, "profession", "csv")
     assert "Filen ligner faggrupper" in dry_run("task", "faggrupper.csv", data)
     assert "Kolonnen 'slug' mangler" in dry_run("task", "uden-slug.csv", csv_file([["title"], ["x"]]))
     formula = xlsx_file([["slug", "title"], ["tage-venoes-blodproeve", "=1+2"]])
@@ -300,8 +303,8 @@ def test_one_bad_row_writes_nothing(app):
     response = reviewer.post(f"/overfoersel/koersel/indlaes?id={job}",
                              data={"csrf_token": csrf_token(reviewer, "/overfoersel/"), "reason": "Forsøg"})
     assert response.status_code == 302  # refused: the dry run has errors
-    with app.app_context(), pytest.raises(service.ImportRefused) as refused:
-        service.commit_import(db.session, "task", "tredive.csv", data, reason="Forsøg", user_id=None)
+    with app.app_context(), pytest.raises(ImportRefused) as refused:
+        commit_import(db.session, "task", "tredive.csv", data, reason="Forsøg", user_id=None)
     assert [(e.row, e.column) for e in refused.value.plan.errors] == [(17, "requirements")]
     assert snapshot(app) == before and counts(app) == before_counts
 
@@ -312,7 +315,7 @@ def test_one_bad_row_writes_nothing(app):
             raise RuntimeError("disken er fuld")
 
     with app.app_context(), pytest.raises(RuntimeError):
-        service.commit_import(db.session, "task", "tredive.csv", csv_file(rows), reason="Forsøg", user_id=None,
+        commit_import(db.session, "task", "tredive.csv", csv_file(rows), reason="Forsøg", user_id=None,
                               progress=fail_midway)
     assert snapshot(app) == before and counts(app) == before_counts  # written, then rolled back
 
@@ -340,11 +343,11 @@ def test_new_professions_may_name_a_new_parent_in_the_same_file(app):
             ["ukendt-forælder", "X", "", "maaske", "ja", "nej", "fem"],
             ["ukendt-foraelder", "Y", "findes-ikke", "ja", "ja", "nej", "3"]]
     with app.app_context():
-        plan = service.plan_import(db.session, "profession", "faggrupper.csv", csv_file(rows))
+        plan = dry_run.plan_import(db.session, "profession", "faggrupper.csv", csv_file(rows))
         assert {(e.row, e.column) for e in plan.errors} == {(4, "slug"), (4, "authorised"), (4, "education_level"),
                                                               (5, "parent")}
         data = csv_file(rows[:3])
-        result = service.commit_import(db.session, "profession", "faggrupper.csv", data, reason="Nye", user_id=None)
+        result = commit_import(db.session, "profession", "faggrupper.csv", data, reason="Nye", user_id=None)
         assert result.created == 2
         child = document_of(db.session, "profession", "akutsygeplejerske-import")
         assert child["parent"] == "specialsygeplejerske-import" and child["authorised"] is True

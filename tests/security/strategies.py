@@ -10,7 +10,7 @@ import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from hypothesis import strategies as st
 
-from kb.transfer.cells import COLUMNS
+from kb.transfer.columns import COLUMNS
 
 KINDS = sorted(COLUMNS)
 SPECIAL = list(';,\t"\'\n\r\\|:—–-=+@ ') + ["\r\n", "\\;", "\\|", "\\n", "_x000D_", "_x0000_", "'=", "ja", "nej",

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from kb import models as m
 from kb.extensions import db
-from kb.transfer.cells import COLUMNS, CellError
+from kb.transfer.cells import CellError
+from kb.transfer.columns import COLUMNS
 from kb.transfer.sheets import FileProblem, read_sheet
 from tests.integration.test_transfer import commit, csv_file, signed_in, upload, xlsx_file
 from tests.security.strategies import KINDS, any_file, csv_bytes, damaged_xlsx, workbook, xlsx_bytes

@@ -11,7 +11,8 @@ from datetime import datetime
 import pytest
 from flask import render_template
 
-from kb.transfer.cells import enc_list, header
+from kb.transfer.cells import enc_list
+from kb.transfer.columns import header
 from tests.integration.test_editing import action, draft_id_of, fill, form_data, people  # noqa: F401 - fixture
 from tests.integration.test_transfer import commit, csv_file, job_id, signed_in, upload
 from tests.security.payloads import (

@@ -42,7 +42,7 @@ def test_the_vocabulary_is_the_one_the_models_schema_and_engine_use():
 
     from kb.models import enums
     from kb.rules import Verdict, facts, vocabulary
-    from kb.seeding import schema
+    from kb.knowledge import schema
 
     assert tuple(v.value for v in Verdict) == vocabulary.VERDICTS
     assert set(enums.VERDICT_LABELS) == set(vocabulary.VERDICTS)

@@ -48,3 +48,32 @@ def test_the_app_never_imports_the_benchmark():
                        if module == "benchmark" or module.startswith("benchmark."))
     assert importers == []
     assert not (KB / "bench").exists()
+
+
+def _calls(path: Path) -> set[str]:
+    """Names called in the file (`f(...)` and `x.f(...)`), and `m.AuditEvent(action="…")` as `AuditEvent:<action>`."""
+    out: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            func = node.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else ""
+            out.add(name)
+            if name == "AuditEvent":
+                for kw in node.keywords:
+                    if kw.arg == "action" and isinstance(kw.value, ast.Constant):
+                        out.add(f"AuditEvent:{kw.value.value}")
+    return out
+
+
+def test_one_write_path():
+    """Published knowledge is written only by kb.knowledge.publish: nothing else runs the loader (except the editing
+    preview, inside a savepoint that is always rolled back), writes history or logs a knowledge change."""
+    knowledge = KB / "knowledge"
+    preview = KB / "editing" / "preview.py"
+    writers = {str(p.relative_to(KB.parent)): sorted(_calls(p) & {"Loader", "record_published", "AuditEvent:seed",
+                                                                  "AuditEvent:publish", "AuditEvent:import"})
+               for p in KB.rglob("*.py") if p.parent != knowledge}
+    writers = {path: found for path, found in writers.items() if found and not (
+        path == str(preview.relative_to(KB.parent)) and found == ["Loader"])}
+    assert writers == {}, f"publish through kb.knowledge.publish: {writers}"
+    assert "Loader" in _calls(knowledge / "publish.py") and "record_published" in _calls(knowledge / "publish.py")

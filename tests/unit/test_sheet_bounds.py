@@ -22,7 +22,7 @@ def test_a_csv_row_of_many_columns_is_refused_too():
 
 
 def test_the_duplicate_column_check_is_linear():
-    from kb.transfer.service import _check_header
+    from kb.transfer.dry_run import _check_header
     from kb.transfer.sheets import Sheet
 
     head = ["slug", "title"] + [f"x{i}" for i in range(150)] + ["title"]

@@ -1,5 +1,5 @@
 """What every editor's form shares: the reason for the change, the version it was based on, and the two-way
-mapping to a document (kb/editing/documents.py), so forms never write to the database themselves.
+mapping to a document (kb/knowledge/documents.py), so forms never write to the database themselves.
 
 A form for kind K lives in kb/editing/forms/<K>.py as a subclass of DocumentForm with `kind = "<K>"`, and says
 how a document fills it (`fill`), how its data becomes a document (`document`), and where select options come from

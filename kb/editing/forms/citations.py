@@ -198,7 +198,7 @@ def fill_citation(subform, citation: dict[str, Any]) -> None:
 
 
 def citation_document(subform) -> dict[str, Any] | None:
-    """The citation in the document's shape (keys only when set, as kb/editing/documents.py writes them);
+    """The citation in the document's shape (keys only when set, as kb/knowledge/documents.py writes them);
     None for a row the editor left blank."""
     if subform.is_blank():
         return None

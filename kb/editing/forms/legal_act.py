@@ -15,7 +15,7 @@ from wtforms.validators import Optional
 import sqlalchemy as sa
 
 from kb import models as m
-from kb.editing.documents import document_of
+from kb.knowledge.documents import document_of
 from kb.editing.forms.citations import (DanishDateField, EntityForm, choice_field, long_text, options, text_field,
                                         url_format)
 from kb.models.enums import KIND_LABELS

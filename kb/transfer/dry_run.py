@@ -1,35 +1,27 @@
-"""Import and export of records as spreadsheets (import/eksport), without Flask: the job runner, the CLI and the
-tests call these.
+"""The import's dry run (tørkørsel): a file of one kind → what it would add and change, field by field, and every
+error by row and column, nothing written.
 
-Export writes one row per record, one column per document field (kb/transfer/cells.py). Import reads a file of one
-kind in two steps. The dry run (tørkørsel) turns every row into a document — columns the file leaves out keep the
-record's current values, a new slug makes a new record — checks them all with the same rules as the seed and the
-editors' forms (documents.validate, then bundle_of for references), and lists additions, changes field by field
-and errors by row and column. The commit runs the dry run again inside one transaction and writes only when it
-is clean: through the seed loader (in chunks, so progress shows while it writes), the search index rebuilt, each
-changed record into history with the importer as author and reviewer, and one audit event. Any error and nothing
-is written.
+Every row becomes a document — columns the file leaves out keep the record's current values, a new slug makes a new
+record — and is checked with the same rules as the seed and the editors' forms (kb.knowledge.checks: fields, then
+references against the database and the file itself). The commit (kb/transfer/commit.py) runs it again.
 """
 from __future__ import annotations
 
 from collections import Counter
-
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional
 
-import sqlalchemy as sa
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session
 
-from kb import models as m
-from kb.editing.documents import KINDS, DocumentError, bundle_of, to_document, validate
-from kb.editing.history import diff, record_published
-from kb.search import reindex
-from kb.seeding.bundle import Entry, Origin, SeedBundle
-from kb.seeding.loader import Loader
-from kb.transfer.cells import COLUMNS, FILE_NAMES, CellError, cell_text, header, row_of
-from kb.transfer.sheets import FileProblem, Sheet, read_sheet, write_sheet
+from kb.knowledge.checks import bundle_of, validate
+from kb.knowledge.bundle import Origin
+from kb.knowledge.documents import DocumentError, records, to_document
+from kb.knowledge.history import diff
+from kb.transfer.cells import CellError
+from kb.transfer.columns import COLUMNS, FILE_NAMES, cell_text, header
+from kb.transfer.export import TRANSFER_KINDS
+from kb.transfer.sheets import FileProblem, Sheet, read_sheet
 
-TRANSFER_KINDS = ("task", "profession", "competence", "rule")
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 REPORT_EVERY = 50  # rows between progress reports
 
@@ -37,57 +29,6 @@ REPORT_EVERY = 50  # rows between progress reports
 def _quiet(step: str, done: int, total: int) -> None:
     pass
 
-
-# -- reading records -----------------------------------------------------------------------------------------
-
-def _citations(attr):
-    return (selectinload(attr).selectinload(m.SourceCitation.document),
-            selectinload(attr).selectinload(m.SourceCitation.provision))
-
-
-def _options(kind: str) -> list:
-    """Eager loads so that reading a thousand records as documents takes a handful of queries, not thousands."""
-    if kind == "task":
-        ev = selectinload(m.Task.evidence)
-        return [selectinload(m.Task.settings), selectinload(m.Task.holders), selectinload(m.Task.provisions),
-                selectinload(m.Task.terms),
-                selectinload(m.Task.requirements).selectinload(m.TaskRequirement.competence),
-                *_citations(m.Task.citations), ev.selectinload(m.Evidence.taker),
-                ev.selectinload(m.Evidence.from_profession),
-                ev.selectinload(m.Evidence.citations).selectinload(m.SourceCitation.document),
-                ev.selectinload(m.Evidence.citations).selectinload(m.SourceCitation.provision)]
-    if kind == "profession":
-        sh = selectinload(m.Profession.shortages)
-        return [selectinload(m.Profession.parent), selectinload(m.Profession.settings),
-                selectinload(m.Profession.competences), *_citations(m.Profession.citations),
-                sh.selectinload(m.ProfessionShortage.citations).selectinload(m.SourceCitation.document),
-                sh.selectinload(m.ProfessionShortage.citations).selectinload(m.SourceCitation.provision)]
-    if kind == "rule":
-        return [selectinload(m.Rule.task), selectinload(m.Rule.profession), selectinload(m.Rule.provision),
-                selectinload(m.Rule.setting), *_citations(m.Rule.citations)]
-    return []
-
-
-def records(session: Session, kind: str) -> dict[str, Any]:
-    model = KINDS[kind].model
-    rows = session.scalars(sa.select(model).options(*_options(kind)).order_by(model.slug))
-    return {r.slug: r for r in rows}
-
-
-def export_rows(session: Session, kind: str) -> tuple[list[str], list[list[Any]]]:
-    return header(kind), [row_of(kind, to_document(kind, r)) for r in records(session, kind).values()]
-
-
-def export_file(session: Session, kind: str, fmt: str) -> bytes:
-    head, rows = export_rows(session, kind)
-    columns = COLUMNS[kind]
-    wrapped = {i for i, c in enumerate(columns) if c.structured}
-    widths = {i: 60 if c.structured or c.name in ("description", "summary", "note") else 24
-              for i, c in enumerate(columns)}
-    return write_sheet(fmt, head, rows, FILE_NAMES[kind], wrapped, widths)
-
-
-# -- the dry run ---------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class RowProblem:
@@ -299,107 +240,3 @@ def _validate(session: Session, plan: Plan, candidates: list[Planned], bad_cells
     wrong = {e.row for e in plan.errors}
     plan.additions = [p for p in valid if p.before is None and p.row not in wrong]
     plan.changes = [p for p in valid if p.before is not None and p.row not in wrong]
-
-
-# -- the commit ----------------------------------------------------------------------------------------------
-
-class ImportRefused(Exception):
-    """The file has errors: nothing was written."""
-
-    def __init__(self, plan: Plan):
-        super().__init__(f"{len(plan.file_errors) + len(plan.errors)} fejl")
-        self.plan = plan
-
-
-class ImportStale(Exception):
-    """Records in the file were changed by someone else after the dry run: nothing was written."""
-
-    def __init__(self, slugs: list[str]):
-        super().__init__(", ".join(slugs))
-        self.slugs = slugs
-
-
-@dataclass(frozen=True)
-class Result:
-    created: int
-    changed: int
-    unchanged: int
-    plan: Plan
-
-
-WRITE_CHUNK = 200  # records per loader run: the progress bar moves while the database is written
-
-
-def _parents_first(entries: list[Entry]) -> list[Entry]:
-    """Professions whose parent is new in the same file come after that parent (chunks are written in order)."""
-    parent = {e.data.slug: getattr(e.data, "parent", None) for e in entries}
-
-    def depth(slug: str) -> int:
-        seen: set[str] = set()
-        while parent.get(slug) in parent and slug not in seen:
-            seen.add(slug)
-            slug = parent[slug]
-        return len(seen)
-
-    return sorted(entries, key=lambda e: depth(e.data.slug))
-
-
-def _write(session: Session, kind: str, work: list[Planned], progress: Progress) -> None:
-    """What documents.apply_documents does — check, upsert through the seed loader, reindex search — but in
-    chunks, reporting after each, with one loader so the records it caches are read once."""
-    section = KINDS[kind].section
-    entries = bundle_of(session, [(kind, p.after, str(p.row)) for p in work]).entries(section)
-    if kind == "profession":
-        entries = _parents_first(entries)
-    loader = Loader(session, SeedBundle())
-    progress("write", 0, len(entries))
-    for start in range(0, len(entries), WRITE_CHUNK):
-        chunk = SeedBundle()
-        chunk.sections[section] = entries[start:start + WRITE_CHUNK]
-        loader.b = chunk
-        with session.no_autoflush:
-            loader.run()
-        progress("write", min(start + WRITE_CHUNK, len(entries)), len(entries))
-    progress("index", 0, 0)
-    reindex(session)
-
-
-def commit_import(session: Session, kind: str, filename: str, data: bytes, *, reason: str,
-                  user_id: Optional[int], expected_versions: Optional[dict[str, Optional[int]]] = None,
-                  progress: Progress = _quiet) -> Result:
-    """All or nothing: the dry run again, then write, record history and audit, and commit. On any error the
-    transaction is rolled back and the exception raised (ImportRefused, ImportStale, or what the database said)."""
-    try:
-        plan = plan_import(session, kind, filename, data, progress)
-        if not plan.ok:
-            raise ImportRefused(plan)
-        if expected_versions is not None:
-            moved = sorted(s for s in set(expected_versions) | set(plan.versions)
-                           if expected_versions.get(s) != plan.versions.get(s))
-            if moved:
-                raise ImportStale(moved)
-        work = plan.additions + plan.changes
-        if work:
-            _write(session, kind, work, progress)
-            written = records(session, kind)
-            comment = f"import {filename}"
-            for done, p in enumerate(work, 1):
-                record = written[p.slug]
-                after = to_document(kind, record)
-                if after != p.before:
-                    record_published(session, kind, p.slug, record.id, p.before, after, reason=reason,
-                                     author_id=user_id, reviewer_id=user_id, comment=comment)
-                if done % REPORT_EVERY == 0:
-                    progress("history", done, len(work))
-            progress("history", len(work), len(work))
-            session.add(m.AuditEvent(
-                user_id=user_id, action="import", entity_type=kind,
-                summary=(f"import {filename}: {len(plan.additions)} oprettet, {len(plan.changes)} ændret — "
-                         f"{reason}")[:2000],
-                data={"file": filename, "created": [p.slug for p in plan.additions],
-                      "changed": [p.slug for p in plan.changes], "unchanged": plan.unchanged}))
-        session.commit()
-    except BaseException:
-        session.rollback()
-        raise
-    return Result(len(plan.additions), len(plan.changes), plan.unchanged, plan)

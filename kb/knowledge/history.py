@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from kb import models as m
 from kb.models.base import utcnow
+from kb.knowledge import documents
 
 BASELINE_REASON = "Udgangspunkt før første ændring (indlæst fra seed/)"
 
@@ -39,9 +40,7 @@ def record_published(session: Session, kind: str, slug: str, entity_id: Optional
     conflict instead of overwriting this change."""
     now = datetime.now(timezone.utc)
     if before is not None and before != after and entity_id is not None:
-        from kb.editing.documents import KINDS
-
-        record = session.get(KINDS[kind].model, entity_id)
+        record = session.get(documents.KINDS[kind].model, entity_id)
         if record is not None:
             record.updated_at = utcnow()  # an UPDATE of the row, so the mapper bumps version_id
             session.flush()
@@ -56,6 +55,7 @@ def record_published(session: Session, kind: str, slug: str, entity_id: Optional
         revision = m.Revision(entity_type=kind, entity_slug=slug, author_id=author_id, reason=reason)
         session.add(revision)
     revision.entity_id, revision.data, revision.status = entity_id, after, "published"
+    revision.data_format = documents.FORMAT  # `after` is read from the record now, so it is in today's shape
     revision.reviewer_id, revision.reviewed_at, revision.review_comment = reviewer_id, now, comment
     session.flush()
     return revision

@@ -1,25 +1,32 @@
-"""Records as documents: one dict shape for a record, shared by the seed files, editors' drafts, history, and
-spreadsheet import/export.
+"""Records as documents: one dict shape for a record, shared by the seed files, editors' drafts, history, backups
+and spreadsheet import/export. This module owns the shape: the kinds, the reader record → document, and its format
+version.
 
-A document is what the seed schema (kb/seeding/schema.py) accepts for one entry, so a draft is validated by the
-same rules as seed/*.yaml, and publishing a draft is the seed loader upserting one entry. `to_document` reads a
-record back into that shape; `apply_document` checks it (fields, then references against the database) and
-writes it. Deleting is not offered: records are retired (a task's status) so history and citations stay whole.
+A document is what the seed schema (kb/knowledge/schema.py) accepts for one entry, so a draft is validated by the
+same rules as seed/*.yaml (kb/knowledge/checks.py), and publishing it is the one write path (kb/knowledge/publish.py).
+Deleting is not offered: records are retired (a task's status) so history and citations stay whole.
+
+The shape is versioned (``FORMAT``): every stored document (a draft, a published revision) records the format it
+was written in, and :func:`current` brings an older one up to date through ``UPGRADES`` before it is used. Change
+the shape → raise FORMAT and add the step that turns the old shape into the new (CONTRIBUTING.md).
 """
 from __future__ import annotations
 
-from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ValidationError
-from sqlalchemy.orm import Session
+from pydantic import BaseModel
+from sqlalchemy.orm import Session, selectinload
 
 from kb import models as m
-from kb.seeding import schema
-from kb.seeding.bundle import Entry, Origin, SeedBundle, SeedError, SeedErrors, check_line_ranges, check_references
-from kb.seeding.loader import Loader, reports_dir
+from kb.knowledge import schema
+from kb.knowledge.bundle import SeedError, SeedErrors
+
+FORMAT = 1  # the document shape's version; stored beside every draft and published revision
+# format n → the step that turns a document of format n into format n + 1 (none yet: 1 is the first)
+UPGRADES: dict[int, Callable[[str, dict[str, Any]], dict[str, Any]]] = {}
 
 
 @dataclass(frozen=True)
@@ -49,7 +56,7 @@ KINDS: dict[str, Kind] = {k.name: k for k in (
 )}
 
 
-class DocumentError(SeedErrors):
+class DocumentError(SeedErrors):  # noqa: N818 - the seed's error family
     """Field-level problems with a document: `errors` is a list of SeedError(origin, field_name, message)."""
 
     def by_field(self) -> dict[str, list[str]]:
@@ -178,113 +185,58 @@ def document_of(session: Session, kind: str, slug: str) -> dict[str, Any] | None
     return None if record is None else to_document(kind, record)
 
 
-# -- document → record ---------------------------------------------------------------------------------------
-
-_PYDANTIC_DA = {
-    "missing": "skal udfyldes",
-    "string_too_short": "er for kort",
-    "string_too_long": "er for lang",
-    "too_short": "skal have mindst ét element",
-    "literal_error": "skal være en af de tilladte værdier",
-    "bool_parsing": "skal være ja eller nej",
-    "bool_type": "skal være ja eller nej",
-    "int_parsing": "skal være et heltal",
-    "int_type": "skal være et heltal",
-    "float_parsing": "skal være et tal",
-    "greater_than_equal": "er for lille",
-    "less_than_equal": "er for stor",
-    "date_from_datetime_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
-    "date_parsing": "skal være en dato (ÅÅÅÅ-MM-DD)",
-    "extra_forbidden": "er ikke et kendt felt",
-}
+def current(kind: str, document: dict[str, Any], version: int | None) -> dict[str, Any]:
+    """``document`` in today's shape: upgraded step by step from format ``version`` (None: written before formats
+    were recorded, i.e. format 1). A document from a newer format than this code knows is refused, not guessed at."""
+    version = version or 1
+    if version > FORMAT:
+        raise DocumentError([SeedError(kind, "", f"dokumentet har format {version}, men denne version af Opgavebasen "
+                                                 f"kender kun op til format {FORMAT}")])
+    while version < FORMAT:
+        document = UPGRADES[version](kind, document)
+        version += 1
+    return document
 
 
-def _danish(err: dict) -> str:
-    """Pydantic's message in Danish where we know the type; our own validators already speak Danish."""
-    if err["type"] == "value_error":
-        return str(err.get("ctx", {}).get("error", err["msg"]))
-    if err["type"] == "literal_error" and "expected" in err.get("ctx", {}):
-        return f"skal være en af {err['ctx']['expected']}"
-    return _PYDANTIC_DA.get(err["type"], err["msg"])
+def revision_document(revision: m.Revision) -> dict[str, Any]:
+    """A stored draft's or published version's document in today's shape."""
+    return current(revision.entity_type, revision.data, revision.data_format)
 
 
-def validate(kind: str, data: dict[str, Any], origin: str = "") -> BaseModel:
-    """Check a document's fields; raise DocumentError naming each field (dotted path) with a Danish message."""
-    try:
-        return KINDS[kind].schema.model_validate(data)
-    except ValidationError as exc:
-        raise DocumentError([SeedError(origin or kind, ".".join(str(x) for x in e["loc"]), _danish(e))
-                             for e in exc.errors()]) from None
+# -- many records at once --------------------------------------------------------------------------------------
+
+def _citations(attr):
+    return (selectinload(attr).selectinload(m.SourceCitation.document),
+            selectinload(attr).selectinload(m.SourceCitation.provision))
 
 
-def _known(session: Session) -> dict[str, set[str]]:
-    """Every slug a reference may point at, from the database."""
-    def slugs(model) -> set[str]:
-        return set(session.scalars(sa.select(model.slug)))
-
-    return {"setting": slugs(m.Setting), "document": slugs(m.SourceDocument), "competence": slugs(m.Competence),
-            "profession": slugs(m.Profession), "provision": slugs(m.Provision), "task": slugs(m.Task),
-            "organisation": slugs(m.Organisation)}
-
-
-def bundle_of(session: Session, items: list[tuple[str, dict[str, Any], str]],
-              extra_known: dict[str, set[str]] | None = None) -> SeedBundle:
-    """Validate documents [(kind, data, origin)] into a bundle, references checked against the database and the
-    bundle itself (and `extra_known`: slugs that may be referred to although not in the database, such as new
-    records still in review). Raises DocumentError with every problem found."""
-    bundle, errors = SeedBundle(), []
-    acts: dict[str, Entry] = {}
-    # Acts before provisions, so a provision edited in the same batch as its act lands inside that act's entry.
-    for kind, data, origin in sorted(items, key=lambda item: item[0] == "provision"):
-        try:
-            doc = validate(kind, data, origin)
-        except DocumentError as exc:
-            errors.extend(exc.errors)
-            continue
-        where = Origin(origin or kind, KINDS[kind].section, 0, getattr(doc, "slug", ""))
-        if kind == "provision":
-            entry = acts.get(doc.act)
-            if entry is None:
-                act = find(session, "legal_act", doc.act)
-                if act is None:
-                    errors.append(SeedError(where, "act", f"ukendt retsakt '{doc.act}'"))
-                    continue
-                entry = Entry(schema.LegalAct.model_validate(_legal_act(act)), where)
-                acts[doc.act] = entry
-                bundle.sections["legal_acts"].append(entry)
-            provision = schema.ProvisionIn.model_validate(doc.model_dump(exclude={"act"}))
-            others = [p for p in entry.data.provisions if p.slug != doc.slug]
-            entry.data = entry.data.model_copy(update={"provisions": others + [provision]})
-            continue
-        entry = Entry(doc, where)
-        if kind == "legal_act":
-            acts[doc.slug] = entry
-        bundle.sections[KINDS[kind].section].append(entry)
-    if errors:
-        raise DocumentError(errors)
-    known = _known(session)
-    for key, slugs in (extra_known or {}).items():
-        known[key] = known.get(key, set()) | set(slugs)
-    problems = check_references(bundle, known)
-    if not problems:  # every cited report exists: now its line ranges, against the report's length
-        lengths = dict(session.execute(sa.select(m.SourceDocument.slug, m.SourceDocument.line_count)).all())
-        problems = check_line_ranges(bundle, reports_dir(), known=lengths, refuse_unknown=True)
-    if problems:
-        raise DocumentError(problems)
-    return bundle
+def _options(kind: str) -> list:
+    """Eager loads so that reading a thousand records as documents takes a handful of queries, not thousands."""
+    if kind == "task":
+        ev = selectinload(m.Task.evidence)
+        return [selectinload(m.Task.settings), selectinload(m.Task.holders), selectinload(m.Task.provisions),
+                selectinload(m.Task.terms),
+                selectinload(m.Task.requirements).selectinload(m.TaskRequirement.competence),
+                *_citations(m.Task.citations), ev.selectinload(m.Evidence.taker),
+                ev.selectinload(m.Evidence.from_profession),
+                ev.selectinload(m.Evidence.citations).selectinload(m.SourceCitation.document),
+                ev.selectinload(m.Evidence.citations).selectinload(m.SourceCitation.provision)]
+    if kind == "profession":
+        sh = selectinload(m.Profession.shortages)
+        return [selectinload(m.Profession.parent), selectinload(m.Profession.settings),
+                selectinload(m.Profession.competences), *_citations(m.Profession.citations),
+                sh.selectinload(m.ProfessionShortage.citations).selectinload(m.SourceCitation.document),
+                sh.selectinload(m.ProfessionShortage.citations).selectinload(m.SourceCitation.provision)]
+    if kind == "rule":
+        return [selectinload(m.Rule.task), selectinload(m.Rule.profession), selectinload(m.Rule.provision),
+                selectinload(m.Rule.setting), *_citations(m.Rule.citations)]
+    return []
 
 
-def apply_documents(session: Session, items: list[tuple[str, dict[str, Any], str]]) -> Counter:
-    """Write validated documents through the seed loader (upsert by slug). Flushes, does not commit; the
-    caller owns the transaction so a batch is all-or-nothing. Returns the loader's change counts."""
-    from kb.search import reindex
-
-    bundle = bundle_of(session, items)
-    with session.no_autoflush:
-        changes = Loader(session, bundle).run()
-    reindex(session)
-    return changes
-
-
-def apply_document(session: Session, kind: str, data: dict[str, Any]) -> Counter:
-    return apply_documents(session, [(kind, data, kind)])
+def records(session: Session, kind: str, slugs: set[str] | None = None) -> dict[str, Any]:
+    """Records of a kind by slug (all, or those of ``slugs``), loaded for reading as documents."""
+    model = KINDS[kind].model
+    stmt = sa.select(model).options(*_options(kind)).order_by(model.slug)
+    if slugs is not None:
+        stmt = stmt.where(model.slug.in_(slugs))
+    return {r.slug: r for r in session.scalars(stmt)}

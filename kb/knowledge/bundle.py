@@ -9,7 +9,7 @@ from typing import Any, Iterator
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from kb.seeding.schema import SECTIONS, Citation
+from kb.knowledge.schema import SECTIONS, Citation
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Upsert a checked SeedBundle into the database by slug, in one transaction, counting real changes only."""
+"""Upsert a checked bundle into the database by slug, counting real changes only: the "load" step of
+kb.knowledge.publish (the one write path), and of the editing preview inside its scratch savepoint."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
@@ -9,9 +10,8 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from kb import models as m
-from kb.seeding.bundle import SeedBundle, SeedError, SeedErrors, count_lines
-from kb.search import reindex
-from kb.seeding.schema import Citation
+from kb.knowledge.bundle import SeedBundle, count_lines
+from kb.knowledge.schema import Citation
 
 
 def reports_dir() -> Path | None:
@@ -26,8 +26,9 @@ def reports_dir() -> Path | None:
 class Loader:
     """Applies one bundle. `changes` counts created/updated records per entity; a second run counts none."""
 
-    def __init__(self, session: Session, bundle: SeedBundle):
-        self.s, self.b = session, bundle
+    def __init__(self, session: Session):
+        self.session = session
+        self.bundle = SeedBundle()
         self.changes: Counter = Counter()
         self.cache: dict[type, dict[str, Any]] = {}
         self._new: set[int] = set()  # id() of objects created in this run
@@ -36,7 +37,7 @@ class Loader:
     # -- helpers -------------------------------------------------------------------------------------------
     def _all(self, model: type, *options) -> dict[str, Any]:
         if model not in self.cache:
-            rows = self.s.scalars(sa.select(model).options(*options)).all()
+            rows = self.session.scalars(sa.select(model).options(*options)).all()
             self.cache[model] = {r.slug: r for r in rows}
         return self.cache[model]
 
@@ -45,7 +46,7 @@ class Loader:
         obj = rows.get(slug)
         if obj is None:
             obj = model(slug=slug)
-            self.s.add(obj)
+            self.session.add(obj)
             rows[slug] = obj
             self.changes[f"{label} oprettet"] += 1
             self._new.add(id(obj))
@@ -93,7 +94,10 @@ class Loader:
             self._set(obj, label, citations=self._citations(citations))
 
     # -- sections ------------------------------------------------------------------------------------------
-    def run(self) -> Counter:
+    def run(self, bundle: SeedBundle) -> Counter:
+        """Upsert ``bundle``; the counts add up over runs of one loader (an import writes in chunks with one loader,
+        so the records it has read are read once). Flushes, never commits."""
+        self.bundle = bundle
         self._settings_sources_competences()
         self._professions()
         self._law()
@@ -101,14 +105,14 @@ class Loader:
         self._tasks()
         self._rules()
         self._synonyms()
-        self.s.flush()
+        self.session.flush()
         return self.changes
 
     def _settings_sources_competences(self) -> None:
-        for e in self.b.entries("settings"):
+        for e in self.bundle.entries("settings"):
             d = e.data
             self._set(self._get_or_new(m.Setting, d.slug, "miljø"), "miljø", name=d.name, name_en=d.name_en)
-        orgs = self.b.entries("organisations")
+        orgs = self.bundle.entries("organisations")
         for e in orgs:  # first pass: create all, so parents resolve in any order
             self._get_or_new(m.Organisation, e.data.slug, "organisation")
         rows = self._all(m.Organisation)
@@ -117,7 +121,7 @@ class Loader:
             self._set(rows[d.slug], "organisation", name=d.name, name_en=d.name_en, kind=d.kind,
                       parent=rows[d.parent] if d.parent else None)
         seeds = reports_dir()
-        for e in self.b.entries("sources"):
+        for e in self.bundle.entries("sources"):
             d = e.data
             doc = self._get_or_new(m.SourceDocument, d.slug, "kilde")
             self._set(doc, "kilde", title=d.title, file=d.file,
@@ -125,7 +129,7 @@ class Loader:
             lines = count_lines(seeds / d.file) if seeds is not None else None
             if lines is not None and doc.line_count != lines:  # kept as it was where the texts are not at hand
                 doc.line_count = lines
-        for e in self.b.entries("competences"):
+        for e in self.bundle.entries("competences"):
             d = e.data
             self._set(self._get_or_new(m.Competence, d.slug, "kompetence"), "kompetence", name=d.name,
                       name_en=d.name_en, kind=d.kind, description=d.description)
@@ -133,7 +137,7 @@ class Loader:
     def _professions(self) -> None:
         self._all(m.Profession, selectinload(m.Profession.settings), selectinload(m.Profession.competences),
                   selectinload(m.Profession.citations), selectinload(m.Profession.shortages))
-        entries = self.b.entries("professions")
+        entries = self.bundle.entries("professions")
         for e in entries:  # first pass: create all, so parents resolve in any order
             self._get_or_new(m.Profession, e.data.slug, "faggruppe")
         rows = self._all(m.Profession)
@@ -162,7 +166,7 @@ class Loader:
     def _law(self) -> None:
         self._all(m.Provision, selectinload(m.Provision.reserved_to))
         orgs = self._all(m.Organisation)
-        for e in self.b.entries("legal_acts"):
+        for e in self.bundle.entries("legal_acts"):
             d = e.data
             act = self._get_or_new(m.LegalAct, d.slug, "retsakt")
             self._set(act, "retsakt", short_name=d.short_name, title=d.title, reference=d.reference, url=d.url,
@@ -186,7 +190,7 @@ class Loader:
     def _educations(self) -> None:
         self._all(m.Education, selectinload(m.Education.competences), selectinload(m.Education.target_professions),
                   selectinload(m.Education.citations))
-        for e in self.b.entries("educations"):
+        for e in self.bundle.entries("educations"):
             d, label = e.data, "uddannelse"
             ed = self._get_or_new(m.Education, d.slug, label)
             self._set(ed, label, name=d.name, name_en=d.name_en, provider=d.provider, level=d.level, ects=d.ects,
@@ -203,10 +207,10 @@ class Loader:
                   selectinload(m.Task.citations),
                   selectinload(m.Task.evidence).selectinload(m.Evidence.citations))
         extra_evidence: dict[str, list] = defaultdict(list)
-        for e in self.b.entries("evidence"):
+        for e in self.bundle.entries("evidence"):
             extra_evidence[e.data.task].append(e.data)
         professions, competences = self._all(m.Profession), self._all(m.Competence)
-        for e in self.b.entries("tasks"):
+        for e in self.bundle.entries("tasks"):
             d, label = e.data, "opgave"
             t = self._get_or_new(m.Task, d.slug, label)
             self._set(t, label, title=d.title, title_en=d.title_en, category=d.category, description=d.description,
@@ -249,7 +253,7 @@ class Loader:
         self._all(m.Rule, selectinload(m.Rule.citations), selectinload(m.Rule.exceptions))
         tasks, professions = self._all(m.Task), self._all(m.Profession)
         settings, provisions, orgs = self._all(m.Setting), self._all(m.Provision), self._all(m.Organisation)
-        for e in self.b.entries("rules"):
+        for e in self.bundle.entries("rules"):
             d, label = e.data, "regel"
             r = self._get_or_new(m.Rule, d.slug, label)
             self._set(r, label, task=tasks[d.task], profession=professions[d.profession] if d.profession else None,
@@ -261,35 +265,13 @@ class Loader:
             self._sync_citations(r, label, d.sources)
 
     def _synonyms(self) -> None:
-        rows = {s.term: s for s in self.s.scalars(sa.select(m.Synonym)).all()}
-        for e in self.b.entries("synonyms"):
+        rows = {s.term: s for s in self.session.scalars(sa.select(m.Synonym)).all()}
+        for e in self.bundle.entries("synonyms"):
             d = e.data
             syn = rows.get(d.term)
             if syn is None:
                 syn = m.Synonym(term=d.term)
-                self.s.add(syn)
+                self.session.add(syn)
                 self.changes["synonym oprettet"] += 1
                 self._new.add(id(syn))
             self._set(syn, "synonym", equivalents=list(d.equivalents), kind=d.kind)
-
-
-def load_bundle(session: Session, bundle: SeedBundle, dry_run: bool = False) -> Counter:
-    """Apply the bundle atomically. On any error, or with dry_run, nothing is kept."""
-    try:
-        with session.no_autoflush:
-            changes = Loader(session, bundle).run()
-        if dry_run:
-            session.rollback()
-        else:
-            if changes:
-                session.add(m.AuditEvent(action="seed", summary=", ".join(f"{k}: {v}" for k, v in sorted(changes.items())),
-                                         data=dict(changes)))
-            reindex(session)  # the search index follows the seeded data
-            session.commit()
-        return changes
-    except SeedErrors:
-        session.rollback()
-        raise
-    except Exception as exc:  # a database constraint we did not foresee: still roll back, still say where
-        session.rollback()
-        raise SeedErrors([SeedError("database", "", f"{type(exc).__name__}: {exc}")]) from exc
