@@ -11,7 +11,10 @@ Who changes the token:
 * every ORM flush that adds, changes or deletes a knowledge row (anything but users, plans, drafts, the audit log,
   import jobs and the search index) marks the session; the token is rewritten just before that transaction commits,
   so the row lock is held only while committing (no lock waits behind a long import, no deadlock);
-* writers that bypass the ORM unit of work (the backup restore, the benchmark catalogue) call :func:`bump`.
+* so does an ORM-enabled UPDATE/DELETE/INSERT statement on a knowledge table (``session.execute(update(Task)…)``);
+* writers that bypass the ORM altogether (the backup restore, the benchmark catalogue) call :func:`bump`.
+
+What is cached, keyed by what and how many: kb/caches.py.
 
 A session with uncommitted knowledge changes never fills a cache: what it sees may still be rolled back.
 """
@@ -28,6 +31,7 @@ from typing import Any, TypeVar
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
+from kb.caches import family as declared
 from kb.models.base import utcnow
 from kb.models.knowledge import SINGLETON_ID, KnowledgeState
 
@@ -40,8 +44,10 @@ NOT_KNOWLEDGE = frozenset({"user", "shift_plan", "shift_plan_item", "revision", 
                            "search_document", "knowledge_state"})
 
 _lock = threading.Lock()
-# family → (database URL, name) → (token, value), least recently used first
+# family → (database URL, key) → (token, value), least recently used first
 _families: dict[str, OrderedDict[tuple[str, str], tuple[str, Any]]] = {}
+# (family, (database URL, key), token) → the lock of the one build under way
+_building: dict[tuple[str, tuple[str, str], str], threading.Lock] = {}
 
 
 def _is_knowledge(obj: object) -> bool:
@@ -68,6 +74,15 @@ def _note_knowledge_writes(session: Session, _context) -> None:
     dirty = (o for o in session.dirty if session.is_modified(o, include_collections=True))
     if any(_is_knowledge(o) for o in chain(session.new, session.deleted, dirty)):
         mark_changed(session)
+
+
+@sa.event.listens_for(Session, "do_orm_execute")
+def _note_orm_statements(state) -> None:
+    """``session.execute(update(Task)…)`` (and delete/insert) writes without the unit of work, so no flush sees it:
+    an ORM-enabled statement on a knowledge table marks the session as well."""
+    if state.is_update or state.is_delete or state.is_insert:
+        if any(mapper.local_table.name not in NOT_KNOWLEDGE for mapper in state.all_mappers):
+            mark_changed(state.session)
 
 
 @sa.event.listens_for(Session, "before_commit")
@@ -120,29 +135,42 @@ def current_token(session: Session) -> str | None:
     return token
 
 
-def cached(session: Session, name: str, build: Callable[[], T], family: str = "", keep: int = 8) -> T:
-    """``build()``'s value, reused in this process while the knowledge token is unchanged (None is never kept).
+def cached(session: Session, family: str, key: str, build: Callable[[], T]) -> T:
+    """``build()``'s value for ``key`` in a declared cache ``family`` (kb/caches.py), reused in this process while the
+    knowledge token is unchanged (None is never kept).
 
-    Entries of one ``family`` (e.g. one shortlist per profession and context) are kept for the ``keep`` most recently
-    used names, so a family of large values cannot grow without bound."""
+    A family keeps its ``keep`` most recently used keys, so a family of large values cannot grow without bound. A
+    miss is built once: requests that miss the same key meanwhile wait for that build (after a publication, N
+    requests for the nurses' shortlist would otherwise each build 20 MB)."""
+    keep = declared(family).keep
     token = current_token(session)
     if token is None:
         return build()
-    key = (session.get_bind().url.render_as_string(hide_password=True), name)
+    full = (session.get_bind().url.render_as_string(hide_password=True), key)
     with _lock:
         entries = _families.setdefault(family, OrderedDict())
-        hit = entries.get(key)
+        hit = entries.get(full)
         if hit is not None and hit[0] == token:
-            entries.move_to_end(key)
+            entries.move_to_end(full)
             return hit[1]
-    value = build()
-    if value is None:  # "not found" is not kept: unknown slugs must not push real entries out
-        return value
-    with _lock:
-        entries[key] = (token, value)
-        entries.move_to_end(key)
-        while len(entries) > keep:
-            entries.popitem(last=False)
+        building = _building.setdefault((family, full, token), threading.Lock())
+    with building:  # single flight: the first request builds, the others find its value
+        with _lock:
+            hit = _families.setdefault(family, OrderedDict()).get(full)
+            if hit is not None and hit[0] == token:
+                return hit[1]
+        value = None
+        try:
+            value = build()
+        finally:
+            with _lock:  # keep the value before the next request can find no build under way
+                if value is not None:  # "not found" is not kept: unknown slugs must not push real entries out
+                    entries = _families.setdefault(family, OrderedDict())
+                    entries[full] = (token, value)
+                    entries.move_to_end(full)
+                    while len(entries) > keep:
+                        entries.popitem(last=False)
+                _building.pop((family, full, token), None)
     return value
 
 
@@ -150,3 +178,4 @@ def clear() -> None:
     """Forget every cache entry of this process (tests that compare cold and warm paths)."""
     with _lock:
         _families.clear()
+        _building.clear()

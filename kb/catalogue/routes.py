@@ -15,7 +15,6 @@ from kb.knowledge_state import cached
 from kb.models.enums import TASK_CATEGORIES
 from kb.whomay.service import BadContext, matrix_by_slug, parse_context, takeover_for
 
-ARTICLES_KEPT = 256  # rendered task articles per process (≤ ~150 kB each on a national catalogue)
 ARTICLE_MARK = "<!--record-links-->"
 
 
@@ -70,7 +69,7 @@ def _task_article(slug: str, context, raw_date: str | None) -> TaskArticle | Non
         return render()
     name = (f"{slug}|{context.setting}|{context.complexity}|{context.on.isoformat()}|{context.organisation}|{raw_date}|"
             f"{current_language()}")
-    return cached(db.session, name, render, family="catalogue.task_article", keep=ARTICLES_KEPT)
+    return cached(db.session, "catalogue.task_article", name, render)
 
 
 @bp.get("/professions/")

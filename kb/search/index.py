@@ -1,14 +1,14 @@
-"""Build the search index (search_document) from the database, and hold each database's vocabulary in memory."""
+"""Build the search index (search_document) from the database, and its vocabulary (cached per knowledge version)."""
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from threading import Lock
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Session, selectinload
 
 from kb import models as m
+from kb.knowledge_state import cached, mark_changed
 from kb.models.search import SearchDocument
 from kb.search import backend
 from kb.search.analyser import STOPWORDS, SynonymTable, Vocabulary, analyse_parts, tokens, words
@@ -92,7 +92,7 @@ def reindex(session: Session) -> int:
     if rows:
         session.execute(sa.insert(SearchDocument), rows)
     backend.rebuild(session)
-    _CACHE.pop(_key(session), None)
+    mark_changed(session)  # a reindex on its own (no knowledge row changed) still needs a new vocabulary version
     return len(rows)
 
 
@@ -100,33 +100,23 @@ def reindex(session: Session) -> int:
 class Snapshot:
     """What query analysis needs from one database's index: its vocabulary and synonym table."""
 
-    generation: int
     vocabulary: Vocabulary
     synonyms: SynonymTable
 
 
-_CACHE: dict[str, Snapshot] = {}
-_LOCK = Lock()
-
-
-def _key(session: Session) -> str:
-    return session.get_bind().url.render_as_string(hide_password=True)
-
-
 def snapshot(session: Session) -> Snapshot:
-    """The vocabulary of the current index, reloaded when another process (or reindex) wrote a new generation."""
-    generation = session.scalar(sa.select(sa.func.max(SearchDocument.generation))) or 0
-    key = _key(session)
-    cached = _CACHE.get(key)
-    if cached is not None and cached.generation == generation:
-        return cached
+    """The vocabulary of the committed index, kept per knowledge version like every derived cache (kb/caches.py,
+    family search.vocabulary): the index is rebuilt in the transaction that changes the knowledge it indexes, so
+    the token that transaction writes is the index's version too — a rolled-back reindex or a restore can never
+    leave an old vocabulary looking current."""
+    return cached(session, "search.vocabulary", "", lambda: _build_snapshot(session))
+
+
+def _build_snapshot(session: Session) -> Snapshot:
     df: Counter = Counter()
     surface: set[str] = set()
     columns = [getattr(SearchDocument, f"{f}_tokens") for f in FIELDS]
     for row in session.execute(sa.select(SearchDocument.words, *columns)):
         surface.update(row[0].split())
         df.update(set(" ".join(row[1:]).split()))
-    fresh = Snapshot(generation, Vocabulary(df, surface), synonym_table(session))
-    with _LOCK:
-        _CACHE[key] = fresh
-    return fresh
+    return Snapshot(Vocabulary(df, surface), synonym_table(session))

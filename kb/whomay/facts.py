@@ -2,8 +2,10 @@
 in a fixed number of queries however large it is, and the engine's context. Tasks: kb.whomay.task_facts."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from types import MappingProxyType
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -30,8 +32,8 @@ class Catalogue:
 
     professions: tuple[ProfessionFact, ...]
     knowledge: Knowledge
-    names_en: dict[str, dict[str, str]] = field(default_factory=dict)  # kind → slug → English name
-    organisations: dict[str, tuple[str, ...]] = field(default_factory=dict)  # slug → its parents (its region)
+    names_en: Mapping[str, Mapping[str, str]] = field(default_factory=dict)  # kind → slug → English name
+    organisations: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # slug → its parents (its region)
 
     def profession(self, slug: str) -> ProfessionFact | None:
         return next((p for p in self.professions if p.slug == slug), None)
@@ -60,7 +62,7 @@ def _slug_sets(link: sa.Table, owner: str, target: type) -> dict[int, set[str]]:
 def load_catalogue() -> Catalogue:
     """Professions, competences, education offers and the delegation provisions; built once per process and
     knowledge version (kb.knowledge_state), since every task page and who-may call needs all of it."""
-    return cached(db.session, "whomay.catalogue", _build_catalogue)
+    return cached(db.session, "whomay.catalogue", "", _build_catalogue)
 
 
 def _build_catalogue() -> Catalogue:
@@ -102,8 +104,10 @@ def _build_catalogue() -> Catalogue:
                 "competence": {slug: en for slug, _, en in competence_rows if en},
                 "education": {e.slug: e.name_en for e in educations if e.name_en},
                 "organisation": {o.slug: o.name_en for o in orgs if o.name_en}}
-    return Catalogue(professions=professions, knowledge=knowledge, names_en=names_en,
-                     organisations={o.slug: o.chain()[1:] for o in orgs})
+    # Read-only views: the catalogue is shared by every request of the process (kb/caches.py).
+    return Catalogue(professions=professions, knowledge=knowledge,
+                     names_en=MappingProxyType({k: MappingProxyType(v) for k, v in names_en.items()}),
+                     organisations=MappingProxyType({o.slug: tuple(o.chain()[1:]) for o in orgs}))
 
 
 def make_context(setting: str | None = None, complexity: str | None = None, on: date | None = None,

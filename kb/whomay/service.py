@@ -99,7 +99,7 @@ class Shiftable:
     """The tasks a group holds that others may take over (flytbare opgaver), ranked; explained a page at a time."""
 
     holder: str
-    shortlist: list[Shortlisted]
+    shortlist: tuple[Shortlisted, ...]
     context: Context
     catalogue: Catalogue
 
@@ -133,13 +133,12 @@ def shiftable_for(profession_slug: str, context: Context, limit_takers: int = 5)
     if holder is None:
         return None
 
-    def build() -> list[Shortlisted]:
-        return shortlist(holder, load_task_facts_held_by(profession_slug), catalogue.professions, context,
-                         catalogue.knowledge, limit_takers)
+    def build() -> tuple[Shortlisted, ...]:
+        return tuple(shortlist(holder, load_task_facts_held_by(profession_slug), catalogue.professions, context,
+                               catalogue.knowledge, limit_takers))
 
-    name = (f"{profession_slug}|{context.setting}|{context.complexity}|{context.on.isoformat()}|"
-            f"{context.organisation}|{limit_takers}")
-    items = cached(db.session, name, build, family="whomay.shortlist", keep=4)  # ~20 MB each for nurses
+    items = cached(db.session, _family("whomay.shortlist", context),
+                   f"{profession_slug}|{_context_key(context)}|{limit_takers}", build)
     return Shiftable(holder=profession_slug, shortlist=items, context=context, catalogue=catalogue)
 
 
@@ -165,7 +164,12 @@ def takeover_for(profession_slug: str, context: Context):
                 groups[result.verdict].append((fact, result))
         return tuple((v, tuple(items)) for v, items in groups.items() if items)
 
-    return cached(db.session, f"{profession_slug}|{_context_key(context)}", build, family="whomay.takeover", keep=8)
+    return cached(db.session, _family("whomay.takeover", context), f"{profession_slug}|{_context_key(context)}", build)
+
+
+def _family(name: str, context: Context) -> str:
+    """Today's answers and other dates' in separate families (kb/caches.py): walking dates never evicts today's."""
+    return name if context.on == date.today() else f"{name}.dated"
 
 
 def _context_key(context: Context) -> str:

@@ -75,7 +75,7 @@ def _rule_fact(look: _Lookups, rule_id, slug, profession_id, effect, kind, provi
 
 
 def _lookups() -> _Lookups:
-    return cached(db.session, "whomay.lookups", _build_lookups)
+    return cached(db.session, "whomay.lookups", "", _build_lookups)
 
 
 def provision_facts() -> dict[int, ProvisionFact]:

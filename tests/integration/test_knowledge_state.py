@@ -120,16 +120,20 @@ def test_an_editor_publishing_through_the_web_changes_the_token(app, people):
 
 
 def test_a_cache_family_keeps_only_its_most_recently_used_entries(app):
-    from kb.knowledge_state import cached
+    from kb.caches import FAMILIES
+    from kb.knowledge_state import cached, clear
 
     built: list[str] = []
 
     def build(name: str):
         return lambda: built.append(name) or name
 
+    family = "whomay.shortlist.dated"
+    assert FAMILIES[family].keep == 2  # the family this test reads its bound from
+    clear()
     with app.app_context():
         for name in ("a", "b", "a", "c", "a", "b"):  # keep=2: "b" is evicted by "c", "a" stays in use
-            assert cached(db.session, name, build(name), family="test.family", keep=2) == name
+            assert cached(db.session, family, name, build(name)) == name
     assert built == ["a", "b", "c", "b"]
 
 
@@ -139,5 +143,5 @@ def test_not_found_is_not_kept(app):
     calls: list[int] = []
     with app.app_context():
         for _ in range(3):
-            assert cached(db.session, "missing", lambda: calls.append(1), family="test.none") is None
+            assert cached(db.session, "whomay.takeover", "missing", lambda: calls.append(1)) is None
     assert len(calls) == 3

@@ -1,0 +1,51 @@
+"""Every per-process cache of derived knowledge, declared in one place: what it holds, keyed by what, how many.
+
+All of them live in one layer (kb.knowledge_state.cached) and follow one rule: an entry is valid while the knowledge
+token in the shared database is the one it was built under, so a change committed on any app server reaches every
+server's next request, and nothing read inside a transaction with uncommitted knowledge changes is kept. A family
+keeps its ``keep`` most recently used entries (the key includes the database, so a process serving one database
+has them all for it); a value is built once per key even when many requests
+miss at once (single-flight), and values are immutable (tuples, frozen dataclasses, read-only mappings), since every
+request of the process shares them.
+
+Add a family here before using it: ``cached`` refuses an undeclared one (tests/integration/test_cache_layer.py also
+checks every call site).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Family:
+    name: str
+    holds: str
+    key: str
+    keep: int
+
+
+FAMILIES: dict[str, Family] = {f.name: f for f in (
+    Family("whomay.catalogue", "professions, competences, offers, organisations, delegation provisions (engine facts)",
+           "—", keep=4),
+    Family("whomay.lookups", "every provision, profession, competence, setting and organisation by id (the loader's "
+                             "look-up tables)", "—", keep=4),
+    Family("whomay.shortlist", "a group's ranked shortlist of tasks others may take over, for today's date (~20 MB "
+                               "for nurses on a national catalogue)",
+           "holder|setting|complexity|date|organisation|takers", keep=4),
+    Family("whomay.shortlist.dated", "the same for another date than today: kept apart, so a client walking dates "
+                                     "cannot push today's shortlists out", "as whomay.shortlist", keep=2),
+    Family("whomay.takeover", "the tasks a group may take over, by verdict (the profession page and role PDF)",
+           "profession|setting|complexity|date|organisation", keep=8),
+    Family("whomay.takeover.dated", "the same for another date than today", "as whomay.takeover", keep=2),
+    Family("catalogue.task_article", "a task page's rendered article (who-may matrix, law, sources; ≤ ~150 kB on a "
+                                     "national catalogue)",
+           "slug|setting|complexity|date|organisation|raw date|language", keep=256),
+    Family("search.vocabulary", "the search index's vocabulary and synonym table (query analysis)", "—", keep=4),
+)}
+
+
+def family(name: str) -> Family:
+    try:
+        return FAMILIES[name]
+    except KeyError:
+        raise KeyError(f"cache family {name!r} is not declared in kb/caches.py") from None
