@@ -1,4 +1,5 @@
-"""The `kb` command: Flask's CLI (kb run, kb db upgrade, …) plus the knowledge-base commands."""
+"""The knowledge-base commands of `kb` (kb/console.py is the command itself: Flask's CLI — kb run, kb db upgrade —
+plus these, registered by the app factory)."""
 from __future__ import annotations
 
 import sys
@@ -6,20 +7,9 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
-from flask.cli import FlaskGroup, with_appcontext
+from flask.cli import with_appcontext
 
 from kb.models.enums import TASK_CATEGORIES
-
-
-def _create_app() -> Flask:
-    from kb.app import create_app
-
-    return create_app()
-
-
-@click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=True)
-def main() -> None:
-    """Opgavebasen — hvem må overtage opgaven, og på hvilke betingelser."""
 
 
 def _seed_dir(path: str | None) -> Path:

@@ -58,6 +58,11 @@ class DatabaseInteger(IntegerConverter):
 
 def init_app(app: Flask) -> None:
     app.url_map.converters["int"] = DatabaseInteger  # before the blueprints add their rules
+    from kb.auth.roles import EDITORS, REVIEWERS, has_role
+
+    # Every page's header shows editors their links (Redaktion, Import og eksport): the roles are app-wide.
+    app.jinja_env.globals.update(has_role=has_role, EDITORS=EDITORS, REVIEWERS=REVIEWERS)
+
     @app.after_request
     def set_security_headers(response: Response) -> Response:
         for name, value in SECURITY_HEADERS.items():

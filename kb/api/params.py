@@ -26,6 +26,7 @@ from kb.api.errors import ApiError
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 INTEGER = re.compile(r"-?[0-9]{1,12}")
 SLUG_MAX = 200
+MAX_LIMIT = 500  # the largest page (?limit=) a list endpoint gives
 WHAT = {"tasks": "opgave", "professions": "faggruppe", "provisions": "bestemmelse"}
 
 

@@ -7,12 +7,11 @@ from flask import jsonify, request
 from kb import models as m
 from kb.api import bp, serializers
 from kb.api.errors import ApiError, json_error
-from kb.api.params import int_param, shown
+from kb.api.params import MAX_LIMIT, int_param, shown
 from kb.catalogue import entities, queries
 from kb.extensions import db
 from kb.models.enums import PROVISION_EFFECTS, TASK_CATEGORIES
 
-MAX_LIMIT = 500
 
 
 @bp.app_errorhandler(ApiError)
@@ -25,7 +24,6 @@ def _exists(model, slug: str) -> bool:
     return db.session.scalar(sa.select(model.id).where(model.slug == slug)) is not None
 
 
-_int_param = int_param  # the API's integer parameters are read the same way everywhere
 
 
 @bp.get("/professions")
@@ -58,8 +56,8 @@ def tasks():
         category=category,
         setting=setting,
         holder=holder,
-        limit=_int_param("limit", 50, 1, MAX_LIMIT),
-        offset=_int_param("offset", 0, 0, 10**9),
+        limit=int_param("limit", 50, 1, MAX_LIMIT),
+        offset=int_param("offset", 0, 0, 10**9),
     )
     items, total = queries.task_list(f)
     return jsonify({"items": [serializers.task_summary(t) for t in items], "total": total,
@@ -86,7 +84,7 @@ def provisions():
     effect = (request.args.get("effect") or "").strip() or None
     if effect is not None and effect not in PROVISION_EFFECTS:
         raise ApiError(400, "bad_parameter", f"'effect' skal være en af {', '.join(PROVISION_EFFECTS)}.")
-    limit, offset = _int_param("limit", 50, 1, MAX_LIMIT), _int_param("offset", 0, 0, 10**9)
+    limit, offset = int_param("limit", 50, 1, MAX_LIMIT), int_param("offset", 0, 0, 10**9)
     items, total = entities.provision_list(act=act, verified=None if raw_verified is None else raw_verified == "true",
                                            effect=effect, limit=limit, offset=offset)
     return jsonify({"items": [serializers.provision_detail(p) for p in items], "total": total,

@@ -5,8 +5,7 @@ from flask import jsonify, request
 
 from kb.api import bp as api_bp
 from kb.api.errors import ApiError
-from kb.api.params import int_param
-from kb.api.routes import MAX_LIMIT
+from kb.api.params import MAX_LIMIT, int_param
 from kb.rules import Result
 from kb.whomay.service import BadContext, matrix_by_slug, parse_context, shiftable_for
 

@@ -11,7 +11,7 @@ from kb.editing.actions import PublishForm, SendBackForm
 from kb.editing import bp, service
 from kb.knowledge.documents import DocumentError, find, to_document
 from kb.editing.registry import public_url
-from kb.editing.routes import draft_or_404, render_draft, segment, to_int
+from kb.editing.pages import draft_or_404, render_draft, segment, to_int
 from kb.extensions import db
 
 OWN_DRAFT = lazy_gettext("Du kan ikke godkende dit eget udkast — en anden redaktør med rollen godkender skal "

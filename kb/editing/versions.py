@@ -14,7 +14,7 @@ from kb.editing.display import field_diffs
 from kb.knowledge.documents import DocumentError, find, revision_document, to_document
 from kb.knowledge.history import published_history
 from kb.editing.registry import KIND_BY_SEGMENT, LABELS, SEGMENTS, public_url, title_of
-from kb.editing.routes import user_names
+from kb.editing.pages import user_names
 from kb.extensions import db
 
 

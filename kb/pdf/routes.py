@@ -13,7 +13,7 @@ from kb.auth.roles import PLANNERS, role_required
 from kb.extensions import db
 from kb.pdf import bp, service
 from kb.pdf.render import PDF_MIMETYPE, render_pdf
-from kb.plans.routes import _own_plan as own_plan  # the plan page's access rule, shared so they cannot drift
+from kb.plans.service import own_plan_or_404 as own_plan  # the plan page's access rule, shared so they cannot drift
 from kb.plans.service import PlanSummary, summarise
 from kb.whomay.service import BadContext, parse_context
 

@@ -17,15 +17,8 @@ from kb.extensions import db
 from kb.models.enums import VERDICT_LABELS
 from kb.plans import bp
 from kb.plans.forms import ItemForm, PlanForm, QuickAddForm
-from kb.plans.service import by_slug, choices, load_plan, summarise
+from kb.plans.service import by_slug, choices, load_plan, own_plan_or_404, summarise
 from kb.transfer.sheets import guard
-
-
-def _own_plan(plan_id: int) -> m.ShiftPlan:
-    plan = load_plan(plan_id)
-    if plan is None or (plan.owner_id != current_user.id and current_user.role != "admin"):
-        abort(404, description=gettext("Planen findes ikke."))
-    return plan
 
 
 def _fill_choices(form) -> None:
@@ -83,13 +76,13 @@ def _committed() -> bool:
 @bp.get("/<int:plan_id>")
 @role_required(PLANNERS)
 def show(plan_id: int):
-    return render_template("plans/show.html", summary=summarise(_own_plan(plan_id)))
+    return render_template("plans/show.html", summary=summarise(own_plan_or_404(plan_id)))
 
 
 @bp.route("/<int:plan_id>/edit", methods=["GET", "POST"])
 @role_required(PLANNERS)
 def edit(plan_id: int):
-    plan = _own_plan(plan_id)
+    plan = own_plan_or_404(plan_id)
     form = PlanForm(obj=plan)
     if request.method == "GET":
         form.version_id.data = plan.version_id
@@ -104,7 +97,7 @@ def edit(plan_id: int):
         if not _committed():  # another save of the same version won the race at the database
             form.title.errors.append(gettext("Planen er ændret af en anden, siden du åbnede den. Dine ændringer "
                                              "er ikke gemt; se den nye version og prøv igen."))
-            return render_template("plans/form.html", form=form, plan=_own_plan(plan_id), conflict=True), 409
+            return render_template("plans/form.html", form=form, plan=own_plan_or_404(plan_id), conflict=True), 409
         flash(gettext("Planen er gemt."), "success")
         return redirect(url_for("plans.show", plan_id=plan.id))
     return render_template("plans/form.html", form=form, plan=plan)
@@ -113,7 +106,7 @@ def edit(plan_id: int):
 @bp.route("/<int:plan_id>/delete", methods=["GET", "POST"])
 @role_required(PLANNERS)
 def delete(plan_id: int):
-    plan = _own_plan(plan_id)
+    plan = own_plan_or_404(plan_id)
     if request.method == "POST":
         from flask_wtf.csrf import validate_csrf  # the confirmation form carries only the token
 
@@ -128,7 +121,7 @@ def delete(plan_id: int):
 @bp.post("/<int:plan_id>/copy")
 @role_required(PLANNERS)
 def copy(plan_id: int):
-    plan = _own_plan(plan_id)
+    plan = own_plan_or_404(plan_id)
     twin = m.ShiftPlan(title=gettext("Kopi af %(title)s", title=plan.title)[:300], unit=plan.unit, notes=plan.notes,
                        hours_per_fte=plan.hours_per_fte, owner_id=current_user.id,
                        items=[m.ShiftPlanItem(task=i.task, from_profession=i.from_profession,
@@ -144,7 +137,7 @@ def copy(plan_id: int):
 @bp.route("/<int:plan_id>/items/new", methods=["GET", "POST"])
 @role_required(PLANNERS)
 def new_item(plan_id: int):
-    plan = _own_plan(plan_id)
+    plan = own_plan_or_404(plan_id)
     form = ItemForm(formdata=request.form if request.method == "POST" else request.args or None)
     _fill_choices(form)
     if request.method == "POST" and form.validate():
@@ -161,7 +154,7 @@ def new_item(plan_id: int):
 @bp.route("/<int:plan_id>/items/<int:item_id>/edit", methods=["GET", "POST"])
 @role_required(PLANNERS)
 def edit_item(plan_id: int, item_id: int):
-    plan = _own_plan(plan_id)
+    plan = own_plan_or_404(plan_id)
     item = next((i for i in plan.items if i.id == item_id), None) or abort(404)
     form = ItemForm(data=None if request.method == "POST" else {
         "task": item.task.slug, "from_profession": item.from_profession.slug, "to_profession": item.to_profession.slug,
@@ -177,7 +170,7 @@ def edit_item(plan_id: int, item_id: int):
             form.occurrences_per_week.errors.append(gettext(
                 "Linjen er ændret af en anden, siden du åbnede den. Dine ændringer er ikke gemt; se den nye version "
                 "og prøv igen."))
-            plan = _own_plan(plan_id)
+            plan = own_plan_or_404(plan_id)
             return render_template("plans/item_form.html", form=form, plan=plan,
                                    item=next(i for i in plan.items if i.id == item_id), conflict=True), 409
         flash(gettext("Linjen er gemt."), "success")
@@ -191,7 +184,7 @@ def delete_item(plan_id: int, item_id: int):
     from flask_wtf.csrf import validate_csrf
 
     validate_csrf(request.form.get("csrf_token"))
-    plan = _own_plan(plan_id)
+    plan = own_plan_or_404(plan_id)
     item = next((i for i in plan.items if i.id == item_id), None) or abort(404)
     db.session.delete(item)
     db.session.commit()
@@ -212,7 +205,7 @@ def quick_add():
             plan = m.ShiftPlan(title=gettext("Ny plan"), owner_id=current_user.id)
             db.session.add(plan)
         else:
-            plan = _own_plan(int(form.plan.data))
+            plan = own_plan_or_404(int(form.plan.data))
         item = m.ShiftPlanItem()
         _apply_item(form, item)
         item.plan = plan
@@ -226,7 +219,7 @@ def quick_add():
 @bp.get("/<int:plan_id>.csv")
 @role_required(PLANNERS)
 def export_csv(plan_id: int):
-    summary = summarise(_own_plan(plan_id))
+    summary = summarise(own_plan_or_404(plan_id))
     out = io.StringIO()
     out.write("\ufeff")  # BOM so Excel reads UTF-8 (æøå)
     writer = csv.writer(out, delimiter=";")

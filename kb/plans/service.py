@@ -6,7 +6,9 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from flask import abort
 from flask_babel import gettext
+from flask_login import current_user
 
 from kb import models as m
 from kb.extensions import db
@@ -48,6 +50,15 @@ class PlanSummary:
     @property
     def blocked(self) -> list[ItemCheck]:
         return [c for c in self.checks if not c.result.verdict.allowed]
+
+
+def own_plan_or_404(plan_id: int) -> m.ShiftPlan:
+    """The plan, if the signed-in user owns it (or is an administrator); 404 otherwise — the rule for the plan page,
+    its CSV and every PDF made from it, in one place."""
+    plan = load_plan(plan_id)
+    if plan is None or (plan.owner_id != current_user.id and current_user.role != "admin"):
+        abort(404, description=gettext("Planen findes ikke."))
+    return plan
 
 
 def load_plan(plan_id: int) -> m.ShiftPlan | None:

@@ -19,10 +19,9 @@ from .engine import who_may
 from .facts import Context, Knowledge, ProfessionFact, TaskFact
 from .shortlist import Shortlisted, shortlist
 from .verdict import Result
+from .vocabulary import SHORTAGE_ORDER  # re-exported: the ranking's order of scarcity
 
 __all__ = ["rank", "shiftable", "explain", "SHORTAGE_ORDER"]
-
-SHORTAGE_ORDER: dict[str, int] = {"none": 0, "unknown": 0, "low": 1, "moderate": 2, "high": 3}
 
 
 def _key(result: Result, by_slug: dict[str, ProfessionFact]) -> tuple:

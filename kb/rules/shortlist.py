@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from .engine import _judge, _TaskView
 from .facts import Context, Knowledge, ProfessionFact, TaskFact
 from .verdict import Verdict
+from .vocabulary import SHORTAGE_ORDER
 
 __all__ = ["Shortlisted", "related", "shortlist", "takers_for"]
 
@@ -59,8 +60,6 @@ class _Masks:
     """The takers as bits, lowest bit = the one the ranking prefers on equal verdict and missing competences."""
 
     def __init__(self, takers: list[ProfessionFact]):
-        from .ranking import SHORTAGE_ORDER
-
         self.order = sorted(takers, key=lambda p: (SHORTAGE_ORDER.get(p.shortage_level, 0), p.education_level,
                                                    p.slug))
         self.all = (1 << len(self.order)) - 1

@@ -14,6 +14,8 @@ RULE_EFFECTS = ("allow", "deny", "conditions", "delegation")
 REQUIREMENT_LEVELS = ("required", "desirable")  # påkrævet | ønskelig
 COMPLEXITIES = ("uncomplicated", "complex")  # ukompliceret | kompleks patient
 SHORTAGE_LEVELS = ("none", "low", "moderate", "high", "unknown")
+# How scarce a group is, for ranking takers (the scarcer, the later: do not move work onto another scarce group).
+SHORTAGE_ORDER: dict[str, int] = {"none": 0, "unknown": 0, "low": 1, "moderate": 2, "high": 3}
 TASK_CATEGORIES = ("administrative", "clinical", "coordination")
 EVIDENCE_KINDS = ("proposal", "practice", "pilot", "evaluation")
 COMPETENCE_KINDS = ("knowledge", "skill")

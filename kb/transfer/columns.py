@@ -1,6 +1,6 @@
 """The spreadsheet format's columns (kolonner): one column per document field, in the document's order, each with
 the cell codec (kb/transfer/cells.py) that writes and reads it. A test holds the columns against the document schema
-(tests/integration/test_transfer.py), so a new field cannot be left out of the spreadsheets."""
+(tests/unit/test_layout.py), so a new field cannot be left out of the spreadsheets."""
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -50,8 +50,8 @@ COLUMNS: dict[str, list[Column]] = {
     "rule": [
         *_text("slug", "task"), Column("profession", **_OPTIONAL), Column("all_professions", **_BOOL),
         Column("except_professions", **_SLUGS), *_text("effect", "kind"), Column("provision", **_OPTIONAL),
-        Column("organisation", **_OPTIONAL),
-        Column("setting", **_OPTIONAL), Column("complexity", **_OPTIONAL), Column("conditions", **_LIST),
+        Column("setting", **_OPTIONAL), Column("complexity", **_OPTIONAL), Column("organisation", **_OPTIONAL),
+        Column("conditions", **_LIST),
         Column("note"), Column("sources", **_SOURCES),
     ],
 }
