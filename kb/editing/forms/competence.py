@@ -5,8 +5,8 @@ from typing import Any
 
 from flask_babel import lazy_gettext
 from kb import models as m
-from kb.editing.forms.citations import EntityForm, choice_field, long_text, options, text_field
-
+from kb.editing.forms.citations import choice_field, long_text, options, text_field
+from kb.editing.forms.entity import EntityForm
 KIND_LABELS = {"knowledge": lazy_gettext("Viden"), "skill": lazy_gettext("Færdighed")}
 
 

@@ -11,9 +11,10 @@ from wtforms import FieldList, FormField
 from wtforms.validators import NumberRange, Optional
 
 from kb import models as m
-from kb.editing.forms.citations import (CitationForm, EntityForm, NumberField, add_spare_rows, citation_options,
+from kb.editing.forms.citations import (CitationForm, NumberField, add_spare_rows, citation_options,
                                         citations_of, fill_citation, fill_rows, long_text, multi_choice_field,
                                         options, set_citation_choices, text_field, url_format)
+from kb.editing.forms.entity import EntityForm
 
 
 class EducationForm(EntityForm):

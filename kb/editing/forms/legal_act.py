@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from kb import models as m
 from kb.knowledge.documents import document_of
-from kb.editing.forms.citations import (DanishDateField, EntityForm, choice_field, long_text, options, text_field,
-                                        url_format)
+from kb.editing.forms.citations import DanishDateField, choice_field, long_text, options, text_field, url_format
+from kb.editing.forms.entity import EntityForm
 from kb.models.enums import KIND_LABELS
 from kb.editing.forms.provision import LawRecordChecks
 

@@ -11,10 +11,10 @@ from wtforms import BooleanField, FieldList, FormField, Form
 from wtforms.validators import InputRequired, NumberRange, Optional, Regexp, ValidationError
 
 from kb import models as m
-from kb.editing.forms.citations import (CitationForm, EntityForm, NumberField, WholeNumberField, add_spare_rows,
-                                        choice_field, citation_options, citations_of, fill_citation, fill_rows,
-                                        filled, long_text, multi_choice_field, options, set_citation_choices,
-                                        text_field)
+from kb.editing.forms.citations import (CitationForm, NumberField, WholeNumberField, add_spare_rows, choice_field,
+                                        citation_options, citations_of, fill_citation, fill_rows, filled, long_text,
+                                        multi_choice_field, options, set_citation_choices, text_field)
+from kb.editing.forms.entity import EntityForm
 from kb.models.enums import SHORTAGE_LABELS
 
 

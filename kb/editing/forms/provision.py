@@ -12,8 +12,9 @@ from wtforms import BooleanField
 from wtforms.validators import Optional, ValidationError
 
 from kb import models as m
-from kb.editing.forms.citations import (DanishDateField, EntityForm, choice_field, long_text, multi_choice_field,
-                                        options, text_field, url_format)
+from kb.editing.forms.citations import (DanishDateField, choice_field, long_text, multi_choice_field, options,
+                                        text_field, url_format)
+from kb.editing.forms.entity import EntityForm
 from kb.models.enums import COMPLEXITY_LABELS, EFFECT_LABELS, KIND_LABELS
 from kb.official_sources import is_official
 

@@ -14,9 +14,10 @@ from wtforms.validators import ValidationError
 
 from kb import models as m
 from kb.editing.forms.base import split_lines
-from kb.editing.forms.citations import (CitationForm, EntityForm, add_spare_rows, choice_field, citation_options,
-                                        citations_of, fill_citation, fill_rows, long_text, multi_choice_field,
-                                        options, set_citation_choices, text_field)
+from kb.editing.forms.citations import (CitationForm, add_spare_rows, choice_field, citation_options, citations_of,
+                                        fill_citation, fill_rows, long_text, multi_choice_field, options,
+                                        set_citation_choices, text_field)
+from kb.editing.forms.entity import EntityForm
 from kb.models.enums import KIND_LABELS
 
 EFFECT_LABELS = {"allow": lazy_gettext("Tilladt"), "deny": lazy_gettext("Ikke tilladt"),

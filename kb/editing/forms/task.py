@@ -12,9 +12,10 @@ from wtforms.validators import Length, ValidationError
 
 from kb import models as m
 from kb.editing.forms.base import split_lines
-from kb.editing.forms.citations import (CitationForm, EntityForm, add_spare_rows, choice_field, citation_options,
-                                        citations_of, clean_text, fill_citation, fill_rows, filled, long_text,
-                                        multi_choice_field, options, set_citation_choices, text_field)
+from kb.editing.forms.citations import (CitationForm, add_spare_rows, choice_field, citation_options, citations_of,
+                                        clean_text, fill_citation, fill_rows, filled, long_text, multi_choice_field,
+                                        options, set_citation_choices, text_field)
+from kb.editing.forms.entity import EntityForm
 from kb.models.enums import CATEGORY_LABELS, EVIDENCE_LABELS
 
 STATUS_LABELS = {"published": lazy_gettext("Synlig for læsere"),
@@ -134,7 +135,7 @@ class TaskForm(EntityForm):
             "profession": pairs(m.Profession, m.Profession.name),
             "competence": pairs(m.Competence, m.Competence.name),
             "provision_multi": options((s, f"{r if r.startswith(a) else f'{a}: {r}'}" + (f" — {t}" if t else ""))
-                                       for s, a, r, t in provisions),
+                                        for s, a, r, t in provisions),
             **citation_options(session),
         }
 
