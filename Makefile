@@ -45,11 +45,13 @@ PYTEST_WORKERS ?= auto
 test: db
 	$(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
-# SQLite only, no browser (PostgreSQL-parametrised tests deselected): everything else of the suite, or the paths
-# given, e.g. make test-fast PYTEST_ARGS=tests/unit
-test-fast: db
-	$(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) -q -k "not postgresql" \
-		$(if $(PYTEST_ARGS),$(PYTEST_ARGS),tests/unit tests/integration tests/search tests/security)
+# Quick feedback, under 2 minutes on 2 cores: the unit, integration and security tests on SQLite only, without the
+# tests marked slow (real gunicorn servers, big imports, PDF layout, the benchmark) and without the browser, the
+# engine's properties at 50 examples instead of 200; `make test` (CI) runs all of it on both engines. Or only the
+# paths given, e.g. make test-fast PYTEST_ARGS=tests/unit. The tests make their own databases: setup, not db.
+test-fast: setup
+	KB_PROPERTY_EXAMPLES=50 $(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) --dist worksteal -q --backend sqlite \
+		-m "not slow" $(if $(PYTEST_ARGS),$(PYTEST_ARGS),tests/unit tests/integration tests/search tests/security)
 
 # Benchmark on a synthetic national-size catalogue, SQLite and (when the server binaries exist) PostgreSQL; prints
 # the figures and writes docs/benchmark.md. Scale down: make bench BENCH_ARGS="--tasks 5000 --queries 50 --duration 5".

@@ -1,7 +1,11 @@
-"""Test helpers: users, login through the real form (with its CSRF token)."""
+"""Test helpers: users (the test password hashed once per session), login through the real form (with its CSRF
+token), publishing through the one write path, and a fingerprint of the whole database."""
 from __future__ import annotations
 
+import functools
 import re
+
+import sqlalchemy as sa
 
 from kb.auth.passwords import hash_password
 from kb.extensions import db
@@ -11,9 +15,16 @@ PASSWORD = "korrekt-hest-42"
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
+@functools.cache
+def password_hash() -> str:
+    """PASSWORD hashed with the app's scrypt, once per process (a hash costs about half a second; every test user
+    has the same password, and a salted hash of it verifies for all of them)."""
+    return hash_password(PASSWORD)
+
+
 def make_user(app, username: str, role: str) -> int:
     with app.app_context():
-        user = User(username=username, role=role, password_hash=hash_password(PASSWORD))
+        user = User(username=username, role=role, password_hash=password_hash())
         db.session.add(user)
         db.session.commit()
         return user.id
@@ -30,6 +41,15 @@ def login(client, username: str, password: str = PASSWORD):
     return client.post("/login", data={"username": username, "password": password, "csrf_token": token})
 
 
+def signed_in(app, role: str, username: str | None = None):
+    """A new client logged in as a new user of this role (username: the role, unless given)."""
+    username = username or role
+    make_user(app, username, role)
+    client = app.test_client()
+    assert login(client, username).status_code == 302
+    return client
+
+
 def publish_documents(session, items, reason: str = "Testopsætning"):
     """Publish [(kind, document, origin)] through the one write path (kb.knowledge.publish), as a reviewer's
     publication would; returns the change counts. Flushes; the test commits or rolls back."""
@@ -40,3 +60,25 @@ def publish_documents(session, items, reason: str = "Testopsætning"):
 
 def publish_document(session, kind: str, document, reason: str = "Testopsætning"):
     return publish_documents(session, [(kind, document, kind)], reason)
+
+
+def fingerprint() -> tuple:
+    """Row counts, version sums, last updates, and row by row the states that change without a new row (status,
+    role, active, password hash — test users share one hash, so a maximum would miss a changed one) of every
+    table, in one query: any write a refused request could make changes it. Inside an app context."""
+    columns = []
+    for table in db.metadata.sorted_tables:
+        aggregates = [sa.func.count()]
+        if "version_id" in table.c:
+            aggregates.append(sa.func.sum(table.c.version_id))
+        if "updated_at" in table.c:
+            aggregates.append(sa.func.max(table.c.updated_at))
+        columns += [sa.select(a).select_from(table).scalar_subquery() for a in aggregates]
+        for name in ("status", "role", "active", "password_hash"):
+            if name in table.c:
+                key = list(table.primary_key.columns)[0]
+                ordered = sa.select(sa.cast(table.c[name], sa.String).label("v")).order_by(key).subquery()
+                columns.append(sa.select(sa.func.aggregate_strings(ordered.c.v, ",")).scalar_subquery())
+    row = tuple(db.session.execute(sa.select(*columns)).one())
+    db.session.rollback()
+    return row

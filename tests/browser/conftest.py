@@ -16,7 +16,7 @@ import pytest
 from werkzeug.serving import make_server
 
 from kb.app import create_app
-from tests.conftest import test_config
+from tests.plugins.database import config_for
 from tests.helpers import PASSWORD, make_user
 
 CHROMIUM = os.environ.get("KB_CHROMIUM", "/usr/bin/chromium")
@@ -34,7 +34,7 @@ def live_app(tmp_path_factory):
     from kb.seeding import load_bundle, read_bundle
 
     path = tmp_path_factory.mktemp("browser") / "kb.db"
-    app = create_app(test_config(f"sqlite:///{path}"))
+    app = create_app(config_for(f"sqlite:///{path}"))
     with app.app_context():
         upgrade()
         load_bundle(db.session, read_bundle(app.config["KB_SEED_DIR"]))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
+import pytest
 import sqlalchemy as sa
 
 from kb import models as m
@@ -26,6 +27,7 @@ def test_login_logout(app, client):
     assert sorted(actions) == ["login", "login_failed"]
 
 
+@pytest.mark.only_backend("sqlite")  # hashing is Python: once is enough
 def test_password_is_hashed(app):
     user_id = make_user(app, "hashet", "reader")
     with app.app_context():
@@ -33,6 +35,7 @@ def test_password_is_hashed(app):
     assert PASSWORD not in stored and stored.startswith("scrypt:")
 
 
+@pytest.mark.only_backend("sqlite")  # a redirect target check: once is enough
 def test_login_redirect_stays_on_site(app, client):
     make_user(app, "leder", "planner")
     token = csrf_token(client, "/login")
@@ -41,6 +44,7 @@ def test_login_redirect_stays_on_site(app, client):
     assert response.headers["Location"] == "/"
 
 
+@pytest.mark.only_backend("sqlite")  # refused before any query: once is enough
 def test_post_without_csrf_token_is_refused(app, client):
     make_user(app, "leder", "planner")
     response = client.post("/login", data={"username": "leder", "password": PASSWORD})
@@ -59,6 +63,8 @@ def test_cli_creates_user_and_enforces_policy(app, runner):
         assert db.session.scalar(sa.select(m.User).where(m.User.username == "svag")) is None
 
 
+@pytest.mark.slow  # a real two-second wait
+@pytest.mark.only_backend("sqlite")  # the cookie's lifetime: once is enough
 def test_a_session_expires_after_the_configured_idle_time(app, client):
     make_user(app, "tidsbegraenset", "planner")
     app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=1)

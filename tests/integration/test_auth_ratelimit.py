@@ -9,8 +9,11 @@ from werkzeug.exceptions import TooManyRequests
 
 from kb.app import create_app
 from kb.config import settings_from_environment
-from tests.conftest import _dispose, test_config as config_for
+from tests.plugins.database import config_for, dispose
 from tests.helpers import PASSWORD, csrf_token, make_user
+
+# Once is enough: the limiter counts in memory (RATELIMIT_STORAGE_URI), not in the database.
+pytestmark = pytest.mark.only_backend("sqlite")
 
 
 @pytest.fixture
@@ -19,7 +22,7 @@ def limited_app(databases, seeded_template):
     app = create_app(config_for(url, RATELIMIT_ENABLED=True, KB_LOGIN_RATE_LIMIT="3 per minute",
                                 KB_LOGIN_USER_CEILING="6 per hour"))
     yield app
-    _dispose(app)
+    dispose(app)
     databases.drop(url)
 
 

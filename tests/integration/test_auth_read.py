@@ -5,9 +5,12 @@ from __future__ import annotations
 import pytest
 
 from kb.app import create_app
-from tests.conftest import _dispose, test_config as config_for
+from tests.access import MATRIX, R, Samples, Visitor, app_rules
 from tests.helpers import PASSWORD, csrf_token
-from tests.integration.test_access_matrix import MATRIX, R, Samples, Visitor, app_rules, layout_free_pdfs  # noqa: F401
+from tests.plugins.database import config_for, dispose
+
+# Once is enough: closing the routes is the app's request hook over app.url_map, not SQL.
+pytestmark = pytest.mark.only_backend("sqlite")
 
 OPEN = {"auth.login", "static"}
 
@@ -17,7 +20,7 @@ def closed_app(databases, seeded_template):
     url = databases.clone(seeded_template)
     app = create_app(config_for(url, KB_READ_REQUIRES_LOGIN=True))
     yield app
-    _dispose(app)
+    dispose(app)
     databases.drop(url)
 
 

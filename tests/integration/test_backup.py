@@ -14,9 +14,9 @@ from kb.app import create_app
 from kb import models as m
 from kb.backup.archive import dump, read, rows_for, write
 from kb.extensions import db
-from tests.conftest import _dispose, test_config as config_for
 from tests.helpers import login
-from tests.integration.test_editing import action, draft_id_of, edit, people  # noqa: F401 - fixture
+from tests.plugins.database import config_for, dispose
+from tests.plugins.editing import action, draft_id_of, edit
 
 TASK = "tage-venoes-blodproeve"
 
@@ -36,10 +36,11 @@ def empty_database(databases):
     url = databases.new()
     app = create_app(config_for(url))
     yield app
-    _dispose(app)
+    dispose(app)
     databases.drop(url)
 
 
+@pytest.mark.slow  # the whole database dumped and restored
 def test_backup_and_restore_round_trip_keeps_knowledge_history_users_and_plans(app, people, empty_database,
                                                                                  tmp_path):
     editor, reviewer = people["redaktoer"], people["godkender"]

@@ -20,6 +20,9 @@ from benchmark.database import bench_app
 from benchmark.runner import Plan, run
 from kb.models.task import task_holder
 
+# Slow: builds a synthetic catalogue and times the quick benchmark run.
+pytestmark = pytest.mark.slow
+
 TASKS, PROFESSIONS, COMPETENCES = 300, 50, 100
 
 

@@ -15,6 +15,7 @@ from kb.whomay.service import matrix_by_slug
 from tests.helpers import make_user, publish_document, publish_documents
 
 
+@pytest.mark.slow  # every record of the catalogue written back
 def test_every_record_reads_back_into_a_valid_document_and_writes_back_unchanged(app):
     with app.app_context():
         items = [(kind, to_document(kind, r), kind) for kind in KINDS

@@ -4,6 +4,7 @@ Round trip: records filled into the form, rendered, sent back as a browser sends
 same document. Then validation with bad input: Danish messages beside the field, typed values kept."""
 from __future__ import annotations
 
+import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
@@ -14,9 +15,8 @@ from kb.knowledge.documents import KINDS, document_of, to_document
 from kb.editing.forms.rule import RuleForm
 from kb.editing.forms.task import TaskForm
 from kb.extensions import db
-from tests.form_helpers import edit_form, post, render
+from tests.form_helpers import edit_form, post, render, submitted
 from tests.helpers import login, make_user
-from tests.integration.test_entity_forms import submitted
 
 
 
@@ -29,6 +29,8 @@ def sample_tasks() -> list[m.Task]:
     return list(chosen.values())
 
 
+@pytest.mark.slow  # a sweep of the catalogue through the forms
+@pytest.mark.only_backend("sqlite")  # forms and templates: once is enough
 def test_tasks_and_rules_round_trip_through_form_and_template(app):
     with app.test_request_context():
         tasks = sample_tasks()
@@ -47,6 +49,7 @@ def test_tasks_and_rules_round_trip_through_form_and_template(app):
                 checks.validate(kind, form.document())
 
 
+@pytest.mark.only_backend("sqlite")  # forms and templates: once is enough
 def test_every_task_field_is_rendered_with_its_label(app):
     with app.test_request_context():
         for kind, slug in (("task", "tage-venoes-blodproeve"), ("rule", db.session.scalar(sa.select(m.Rule.slug)))):
@@ -73,6 +76,7 @@ def _leaves(field):
         yield field
 
 
+@pytest.mark.only_backend("sqlite")  # forms and templates: once is enough
 def test_a_new_task_from_the_form_blank_rows_ignored(app):
     with app.test_request_context():
         blank = submitted(render("task", post("task", MultiDict(), None)))
@@ -99,6 +103,7 @@ def test_a_new_task_from_the_form_blank_rows_ignored(app):
         checks.bundle_of(db.session, [("task", doc, "task")])
 
 
+@pytest.mark.only_backend("sqlite")  # forms and templates: once is enough
 def test_task_validation_messages(app):
     with app.test_request_context():
         original = document_of(db.session, "task", "tage-venoes-blodproeve")
@@ -121,6 +126,7 @@ def test_task_validation_messages(app):
         assert "x" * 201 in page and 'id="terms-error"' in page
 
 
+@pytest.mark.only_backend("sqlite")  # forms and templates: once is enough
 def test_rule_validation_messages(app):
     with app.test_request_context():
         slug = db.session.scalar(sa.select(m.Rule.slug).where(m.Rule.kind == "legal"))
@@ -142,6 +148,7 @@ def test_rule_validation_messages(app):
         assert not form.task.errors
 
 
+@pytest.mark.only_backend("sqlite")  # forms and templates: once is enough
 def test_registry_finds_forms_by_kind_and_skips_missing_modules(app, monkeypatch):
     assert registry.form_class("task") is TaskForm and registry.form_class("rule") is RuleForm
     assert registry.form_class("ukendt") is None

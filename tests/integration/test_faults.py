@@ -15,9 +15,9 @@ from kb.app import create_app
 from kb import models as m
 from kb.backup.archive import dump
 from kb.extensions import db
-from tests.conftest import _dispose, test_config as config_for
 from tests.helpers import make_user
-from tests.integration.test_transfer import big_file
+from tests.plugins.database import config_for, dispose
+from tests.transfer_helpers import big_file
 from tests.live_server import Browser, Server, wait_for_job
 
 TASK = "tage-venoes-blodproeve"
@@ -91,7 +91,7 @@ def app_behind_proxy(app):
     proxied = create_app(config_for(url.set(host="127.0.0.1", port=proxy.port).render_as_string(hide_password=False)))
     yield proxied, proxy
     proxy.cut()
-    _dispose(proxied)
+    dispose(proxied)
 
 
 @pytest.mark.only_backend("postgresql")  # a lost connection is a client-server failure
@@ -125,6 +125,7 @@ def _job_state(app, job: str) -> dict:
         return db.session.scalar(sa.select(m.ImportJob.state).where(m.ImportJob.id == job))
 
 
+@pytest.mark.slow  # a real gunicorn server killed mid-import
 def test_a_server_killed_mid_import_leaves_the_database_as_before_and_the_import_can_be_retried(app, tmp_path):
     make_user(app, "importoer", "reviewer")
     url, secret = app.config["SQLALCHEMY_DATABASE_URI"], secrets.token_hex(32)

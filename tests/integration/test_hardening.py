@@ -73,6 +73,7 @@ def test_password_reset_and_deactivation_end_every_session(app):
     assert _with_cookie(app, before).get("/plans/").status_code == 302
 
 
+@pytest.mark.only_backend("sqlite")  # the session cookie, not SQL: once is enough
 def test_csrf_token_is_rotated_at_login(app):
     make_user(app, "leder", "planner")
     client = app.test_client()
@@ -87,6 +88,7 @@ def test_csrf_token_is_rotated_at_login(app):
 
 # -- M6: every request body is bounded ------------------------------------------------------------------------
 
+@pytest.mark.only_backend("sqlite")  # refused before any view runs: once is enough
 def test_a_large_body_is_refused_before_it_is_read(app, client):
     big = b"x" * (2 * 1024 * 1024)
     response = client.post("/logout", data={"file": (__import__("io").BytesIO(big), "a.bin")},
@@ -104,6 +106,7 @@ def test_a_large_body_is_refused_before_it_is_read(app, client):
 
 # -- L7, headers ----------------------------------------------------------------------------------------------
 
+@pytest.mark.only_backend("sqlite")  # response headers: once is enough
 def test_signed_in_pages_are_not_cached_and_permissions_policy_is_set(app, client):
     anonymous = client.get("/")
     assert "no-store" not in anonymous.headers.get("Cache-Control", "")
@@ -133,6 +136,7 @@ def test_sqlite_file_and_instance_folder_are_owner_only(tmp_path, monkeypatch):
 
 # -- L3: edge inputs are 400/404, never 500 -------------------------------------------------------------------
 
+@pytest.mark.only_backend("sqlite")  # a redirect target check: once is enough
 def test_a_line_break_in_next_is_not_followed(app):
     make_user(app, "leder", "planner")
     client = app.test_client()
@@ -200,6 +204,7 @@ def test_plan_csv_keeps_formulas_as_text(app):
 
 # -- L5: login answers do not tell which usernames exist ------------------------------------------------------
 
+@pytest.mark.only_backend("sqlite")  # hash timing in Python: once is enough
 def test_a_login_for_an_unknown_user_checks_a_password_hash_too(app, monkeypatch):
     """Timing: scrypt runs for an unknown (or blocked) user as for a real one (the probe saw 4 ms against 80 ms)."""
     from kb.auth import passwords

@@ -10,6 +10,9 @@ from babel.messages.pofile import read_po
 from kb.config import PROJECT_ROOT
 from tests.helpers import csrf_token, login, make_user
 
+# Once is enough: catalogues, template scans and the language switch do not touch the database engine.
+pytestmark = pytest.mark.only_backend("sqlite")
+
 TRANSLATIONS = PROJECT_ROOT / "translations"
 TEMPLATES = PROJECT_ROOT / "templates"
 

@@ -13,6 +13,7 @@ from tests.load.mixed import lost_edits, plan_items, prepare, run_load, summary
 USERS, SECONDS = 15, 8
 
 
+@pytest.mark.slow  # real gunicorn under load
 @pytest.mark.only_backend("postgresql")  # the many-user server
 def test_concurrent_readers_and_editors_get_no_errors_and_lose_no_edits(app, tmp_path):
     url = app.config["SQLALCHEMY_DATABASE_URI"]

@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from kb import models as m
 from kb.extensions import db
 from tests.helpers import csrf_token, login, make_user
-from tests.integration.test_editing import action, draft_id_of, edit, fill, form_data, people, text  # noqa: F401
+from tests.plugins.editing import action, draft_id_of, edit, fill, form_data, text
 
 
 def _planner(app):

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from kb import models as m
 from kb.app import create_app
 from kb.extensions import db
-from tests.conftest import _dispose, test_config as config_for
+from tests.plugins.database import config_for, dispose
 from tests.helpers import login, make_user
 
 TASK = "tage-venoes-blodproeve"
@@ -29,7 +29,7 @@ def test_cached_pages_equal_uncached_ones_for_every_context_and_language(app):
         first, again = _pages(app), _pages(app)  # the second round is served from the cache
         assert again == first == _pages(uncached)
     finally:
-        _dispose(uncached)
+        dispose(uncached)
     assert "Hvem må overtage opgaven?" in first[0] and "Who may take over the task?" in first[2]
     assert first[0] != first[1]  # another context is another article
 

@@ -1,9 +1,14 @@
-"""Server-rendered pages: home, task, profession, law — Danish, with sources, escaped, with security headers."""
+"""Server-rendered catalogue pages: home, task, profession (with what it may take over), law, provision, competence,
+education, the source viewer — Danish, with sources, escaped, with security headers."""
 from __future__ import annotations
 
 import html
+import re
+from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
+from markupsafe import escape
 
 from kb import models as m
 from kb.extensions import db
@@ -53,16 +58,24 @@ def test_task_page_shows_description_holders_and_sources(app, client):
         assert name in page
 
 
+PROVISION_ITEM = re.compile(r'<li><a href="/provisions/([^"]+)">.*?</li>', re.S)
+VERIFIED_AND_NOT = "anlaegge-pvk"  # a seed task citing both verified and unverified provisions
+
+
 def test_task_page_links_provisions_and_marks_unverified(app, client):
     with app.app_context():
-        task = db.session.scalar(sa.select(m.Task).join(m.Task.provisions).limit(1))
-        slug = task.slug
-        provisions = [(p.url, p.reference, p.verified) for p in task.provisions]
-    page = html.unescape(client.get(f"/tasks/{slug}").get_data(as_text=True))
-    for url, reference, verified in provisions:
-        assert f'href="{url}"' in page and reference in page
-    if not all(v for _, _, v in provisions):
-        assert "ikke verificeret" in page
+        task = db.session.scalar(sa.select(m.Task).where(m.Task.slug == VERIFIED_AND_NOT))
+        provisions = {p.slug: (p.url, p.reference, p.verified) for p in task.provisions}
+    assert {verified for _, _, verified in provisions.values()} == {True, False}, "the seed task lost a kind"
+    page = html.unescape(client.get(f"/tasks/{VERIFIED_AND_NOT}").get_data(as_text=True))
+    listed = page[page.index('<ul class="provisions">'):]
+    listed = {match.group(1): match.group(0) for match in PROVISION_ITEM.finditer(listed[:listed.index("</ul>")])}
+    assert set(listed) == set(provisions)
+    for slug, (url, reference, verified) in provisions.items():
+        item = listed[slug]
+        assert f'href="{url}"' in item and reference in item, slug
+        # the badge only beside the provisions nobody has checked against the official text
+        assert ('class="badge unverified"' in item) is (not verified), slug
 
 
 def test_unknown_task_is_404_in_danish(client):
@@ -94,6 +107,7 @@ def test_professions_and_law_pages(app, client):
     assert all(r in law for r in refs)
 
 
+@pytest.mark.only_backend("sqlite")  # template escaping and headers: once is enough
 def test_security_headers_and_escaping(app, client):
     with app.app_context():
         task = db.session.scalar(sa.select(m.Task).limit(1))
@@ -108,27 +122,123 @@ def test_security_headers_and_escaping(app, client):
     assert "frame-ancestors 'none'" in response.headers["Content-Security-Policy"]
 
 
-def test_citation_links_to_the_cited_lines_of_the_report(app, client):
-    from pathlib import Path
+def test_provision_page_lists_governed_tasks(app, client):
+    with app.app_context():
+        p = db.session.scalar(sa.select(m.Provision).join(m.Task.provisions.property.secondary).limit(1))
+        titles = [t.title for t in db.session.scalars(sa.select(m.Task).join(m.Task.provisions)
+                                                       .where(m.Provision.id == p.id))]
+        slug, reference = p.slug, p.reference
+    page = html.unescape(client.get(f"/provisions/{slug}").get_data(as_text=True))
+    assert reference in page and titles and all(t in page for t in titles)
+    assert client.get("/provisions/findes-ikke").status_code == 404
 
-    from markupsafe import escape
 
+def test_competence_and_education_pages(app, client):
+    with app.app_context():
+        e = db.session.scalar(sa.select(m.Education).join(m.Education.competences).limit(1))
+        c = e.competences[0]
+        e_slug, e_name, c_slug, c_name = e.slug, e.name, c.slug, c.name
+    competence = html.unescape(client.get(f"/competences/{c_slug}").get_data(as_text=True))
+    assert c_name in competence and e_name in competence
+    education = html.unescape(client.get(f"/educations/{e_slug}").get_data(as_text=True))
+    assert e_name in education and c_name in education
+    assert client.get("/competences/").status_code == 200 and client.get("/educations/").status_code == 200
+    assert client.get("/educations/nej").status_code == 404 and client.get("/competences/nej").status_code == 404
+
+
+TAKEOVER_GROUP = re.compile(r'<summary class="verdict ([a-z_]+)">([^<(]*) \((\d+)\)</summary>\s*<ul>(.*?)</ul>', re.S)
+TAKEOVER_TASK = re.compile(r'<li><a href="/tasks/([^"]+)">([^<]*)</a>')
+
+
+def _takeover_oracle(slug: str, context) -> dict:
+    """What the engine says the profession may take over, asked task by task: every published task (the ORM
+    mapping of tests/orm_facts.py, not the app's loader) that neither it, its parent nor a specialisation of it
+    holds, with a verdict other than not_allowed — {verdict: sorted [(task slug, title)]}."""
+    from kb.rules import Verdict, who_may_one
+    from kb.whomay.facts import load_catalogue
+    from tests.orm_facts import TASK_LOADS, task_fact
+
+    catalogue = load_catalogue()
+    profession = catalogue.profession(slug)
+    professions = db.session.scalars(sa.select(m.Profession)).all()
+    own = {p.slug for p in professions if p.slug == slug or (p.parent and p.parent.slug == slug)
+           or any(c.slug == slug for c in p.specialisations)}
+    expected: dict = {}
+    tasks = db.session.scalars(sa.select(m.Task).where(m.Task.status == "published").options(*TASK_LOADS))
+    for task in tasks:
+        if {h.slug for h in task.holders} & own:
+            continue
+        verdict = who_may_one(task_fact(task), profession, context, catalogue.knowledge).verdict
+        if verdict is not Verdict.NOT_ALLOWED:
+            expected.setdefault(verdict, []).append((task.slug, task.title))
+    return {verdict: sorted(items) for verdict, items in expected.items()}
+
+
+def test_profession_page_lists_tasks_it_may_take_over(app, client):
+    from kb.models.enums import VERDICT_LABELS
+    from kb.rules import Verdict
+    from kb.whomay.facts import make_context
+    from kb.whomay.service import takeover_for
+
+    with app.app_context():
+        groups = takeover_for("social-og-sundhedsassistent", make_context())
+        held = set(db.session.scalars(sa.select(m.Task.slug).join(m.Task.holders)
+                                      .where(m.Profession.slug == "social-og-sundhedsassistent")))
+        unknown = takeover_for("findes-ikke", make_context())
+        expected = _takeover_oracle("social-og-sundhedsassistent", make_context())
+        labels = {v.value: str(VERDICT_LABELS[v.value]) for v in Verdict}
+    assert unknown is None
+    assert groups and all(v is not Verdict.NOT_ALLOWED for v, _ in groups)
+    slugs = [task.slug for _, items in groups for task, _ in items]
+    assert slugs and not set(slugs) & held
+    assert {v: sorted((t.slug, t.title) for t, _ in items) for v, items in groups} == expected
+    page = html.unescape(client.get("/professions/social-og-sundhedsassistent").get_data(as_text=True))
+    assert "Opgaver faggruppen kan overtage fra andre" in page
+    first_task = groups[0][1][0][0]
+    assert first_task.title in page
+    # Every task the engine allows, under its verdict's heading with the right count, best verdict first.
+    section = page[page.index('id="kan-overtage"'):]
+    section = section[:section.index("</section>")]
+    shown = {}
+    for value, label, count, items in TAKEOVER_GROUP.findall(section):
+        tasks = sorted(TAKEOVER_TASK.findall(items))
+        assert label.strip() == labels[value] and int(count) == len(tasks), value
+        shown[Verdict(value)] = tasks
+    assert shown == expected
+    assert list(shown) == sorted(shown, key=lambda v: list(Verdict).index(v))
+def _cited(app):
+    """A report citation of a task: (task slug, report slug, first and last line, the report's path)."""
     with app.app_context():
         c = db.session.scalar(sa.select(m.SourceCitation).where(m.SourceCitation.document_id.isnot(None),
                                                                 m.SourceCitation.task_id.isnot(None)).limit(1))
-        slug, first, last, file = c.document.slug, c.line_from, c.line_to, c.document.file
         task_slug = db.session.get(m.Task, c.task_id).slug
-        report = Path(app.config["KB_SHARED_DIR"]) / "seeds" / file
+        report = Path(app.config["KB_SHARED_DIR"]) / "seeds" / c.document.file
+        return task_slug, c.document.slug, c.line_from, c.line_to, report
+
+
+def test_citation_links_to_the_cited_lines_of_the_report(app, client):
+    task_slug, slug, first, last, report = _cited(app)
+    assert report.is_file(), f"the source reports are not at {report.parent} (KB_SHARED_DIR)"
     page = client.get(f"/tasks/{task_slug}").get_data(as_text=True)
     link = f"/sources/{slug}?from={first}&amp;to={last}#L{first}"
     assert link in page
     source = client.get(html.unescape(link)).get_data(as_text=True)
-    if not report.exists():
-        assert "ikke tilgængelig" in source
-        return
     cited = report.read_text(encoding="utf-8").splitlines()[first - 1].strip()
     assert f'id="L{first}" class="cited"' in source
     assert str(escape(cited)) in source
+    assert "ikke tilgængelig" not in source
+
+
+@pytest.mark.only_backend("sqlite")  # a configured folder, not SQL: once is enough
+def test_a_citation_without_the_reports_at_hand_says_so(app, client, tmp_path):
+    task_slug, slug, first, last, _ = _cited(app)
+    app.config["KB_SHARED_DIR"] = str(tmp_path / "findes-ikke")  # read per request (kb.catalogue.queries)
+    link = f"/sources/{slug}?from={first}&amp;to={last}#L{first}"
+    assert link in client.get(f"/tasks/{task_slug}").get_data(as_text=True)
+    source = client.get(html.unescape(link))
+    assert source.status_code == 200
+    body = source.get_data(as_text=True)
+    assert "ikke tilgængelig" in body and 'class="cited"' not in body
 
 
 def test_source_viewer_rejects_bad_lines(client):

@@ -18,8 +18,11 @@ from pypdf import PdfReader
 from kb import models as m
 from kb.extensions import db
 from kb.models.enums import VERDICT_LABELS
-from tests.conftest import REQUIRE_ALL
+from tests.plugins.database import REQUIRE_ALL
 from tests.helpers import login, make_user
+
+# Once is enough: the PDFs lay out what kb.whomay.service answers (on both engines elsewhere); WeasyPrint is tested.
+pytestmark = pytest.mark.only_backend("sqlite")
 
 HYPHEN = "\u2010"  # WeasyPrint's hyphenation character: a word broken at a line end
 
@@ -62,6 +65,7 @@ def profession_facts(app, slug: str):
 
 # --- role description (funktionsbeskrivelse) ---------------------------------------------------------------------
 
+@pytest.mark.slow  # PDF layout
 def test_role_pdf_for_nurses(app, client):
     response = get_pdf(client, "/professions/sygeplejerske/role.pdf")
     assert response.headers["Content-Disposition"] == 'attachment; filename="funktionsbeskrivelse-sygeplejerske.pdf"'
@@ -86,6 +90,7 @@ def test_role_pdf_for_nurses(app, client):
     assert f"Side {len(reader.pages)} af {len(reader.pages)}" in reader.pages[-1].extract_text()
 
 
+@pytest.mark.slow  # PDF layout
 def test_role_pdf_uses_the_declared_font_and_is_tagged(client, caplog):
     from kb.pdf.render import supports_tags
 
@@ -103,6 +108,7 @@ def test_role_pdf_uses_the_declared_font_and_is_tagged(client, caplog):
         assert catalog["/MarkInfo"]["/Marked"] and "/StructTreeRoot" in catalog
 
 
+@pytest.mark.slow  # PDF layout
 def test_role_pdf_says_what_the_engine_says(app, client):
     """The take-over tables hold exactly what takeover_for gives the profession page, group by group."""
     from kb.whomay.facts import make_context
@@ -127,6 +133,7 @@ def _reserved_row(text: str, title: str) -> str:
     return flat[start:start + 400]
 
 
+@pytest.mark.slow  # PDF layout
 def test_role_pdf_reserved_area_follows_the_law_not_its_own_reading(app, client):
     """Architecture review § 2.2: the role PDF re-derived "reserved" and "delegable" and ignored legal rules. The
     oracle here is the seed's own records, read from the ORM: a task reserved to nurses and to physicians by two
@@ -150,6 +157,7 @@ def test_role_pdf_reserved_area_follows_the_law_not_its_own_reading(app, client)
     assert contains(row, "Ja, til en medhjælp"), row
 
 
+@pytest.mark.slow  # PDF layout
 def test_role_pdf_for_one_setting(app, client):
     name, _, held = profession_facts(app, "sygeplejerske")
     response = get_pdf(client, "/professions/sygeplejerske/role.pdf?setting=psykiatri")
@@ -178,6 +186,7 @@ def test_bad_requests(client, url, status):
     assert response.mimetype == "text/html"
 
 
+@pytest.mark.slow  # PDF layout
 def test_role_description_with_many_tasks(app, client):
     """A group holding 150 tasks: every title is in the PDF, over many pages (time printed for the benchmark)."""
     with app.app_context():
@@ -205,6 +214,7 @@ def test_role_description_with_many_tasks(app, client):
 
 # --- task sheet --------------------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # PDF layout
 def test_task_sheet_matches_the_matrix(app, client):
     from kb.whomay.facts import make_context
     from kb.whomay.service import matrix_by_slug
@@ -234,6 +244,7 @@ def test_task_sheet_matches_the_matrix(app, client):
     assert "Betingelser" in text and "Begrundelse" in text and "§" in text
 
 
+@pytest.mark.slow  # PDF layout
 def test_pages_link_to_their_pdfs(app, client):
     page = client.get("/professions/sygeplejerske?setting=psykiatri").get_data(as_text=True)
     assert 'href="/professions/sygeplejerske/role.pdf?setting=psykiatri"' in page and "Hent som PDF" in page
@@ -315,6 +326,7 @@ def test_plan_pdf_access_is_the_plan_pages(app):
     assert owner.get("/professions/sygeplejerske/role.pdf?plan=999999").status_code == 404
 
 
+@pytest.mark.slow  # PDF layout
 def test_role_pdf_seen_from_a_plan(app):
     make_user(app, "leder", "planner")
     plan_id = _make_plan(app, "leder")
@@ -400,6 +412,7 @@ def test_rendering_never_loads_outside_resources(app, caplog, tmp_path):
         assert url in refused and "FetchRefused" in refused, url
 
 
+@pytest.mark.slow  # PDF layout
 def test_cli_writes_a_role_pdf(app, runner, tmp_path):
     target = tmp_path / "rolle.pdf"
     result = runner.invoke(args=["role-pdf", "sygeplejerske", "--setting", "psykiatri", "-o", str(target)])
@@ -415,6 +428,7 @@ def test_cli_writes_a_role_pdf(app, runner, tmp_path):
     assert result.exit_code == 1 and "ukendt miljø" in result.output
 
 
+@pytest.mark.slow  # PDF layout
 def test_dated_context_reaches_the_pdf(client):
     on = date(2023, 6, 1)  # before § 54, stk. 3-5 came into force (1 January 2024): nothing reserved to nurses
     text = text_of(get_pdf(client, f"/professions/sygeplejerske/role.pdf?date={on.isoformat()}").data)
@@ -422,6 +436,7 @@ def test_dated_context_reaches_the_pdf(client):
     assert contains(text, "Opgaver forbeholdt faggruppen (0)")
 
 
+@pytest.mark.slow  # PDF layout
 def test_cli_says_clearly_when_the_pdf_cannot_be_written(runner, tmp_path):
     blocked = tmp_path / "mappe"
     blocked.mkdir()
@@ -439,6 +454,7 @@ def test_cli_says_clearly_when_the_pdf_cannot_be_written(runner, tmp_path):
     assert not target.exists() and not list(tmp_path.rglob("*.part"))  # no half-written file left behind
 
 
+@pytest.mark.slow  # PDF layout
 def test_pdfs_show_each_provisions_verification_and_the_acts_number(app, client):
     """Issue 23: the paper says which provisions were checked against an official text, and the act's number."""
     with app.app_context():

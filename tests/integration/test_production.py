@@ -30,6 +30,7 @@ def two_servers(app, tmp_path):
             server.stop()
 
 
+@pytest.mark.slow  # real gunicorn servers
 @pytest.mark.only_backend("postgresql")  # several app servers share one PostgreSQL
 def test_two_app_servers_share_logins_and_import_jobs_and_keep_nothing_on_disk(app, two_servers):
     (a, b), instances = two_servers

@@ -12,6 +12,9 @@ from kb.extensions import db
 from kb.search.index import reindex
 from tests.helpers import login, make_user
 
+# Slow: grows the catalogue on every relationship and renders every main page twice.
+pytestmark = pytest.mark.slow
+
 TASK, NURSE, SSA = "tage-venoes-blodproeve", "sygeplejerske", "social-og-sundhedsassistent"
 GROWTH = 12  # rows added per relationship; enough that a per-row query would show
 

@@ -7,6 +7,9 @@ import pytest
 
 from tests.helpers import login, make_user
 
+# Once is enough: headers and cookie flags are set after the view, whatever the engine.
+pytestmark = pytest.mark.only_backend("sqlite")
+
 PAGES = ["/", "/tasks/tage-venoes-blodproeve", "/search?q=blodprøve", "/api/v1/tasks", "/static/kb.css",
          "/findes-ikke", "/api/v1/tasks/findes-ikke", "/login"]
 

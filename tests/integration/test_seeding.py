@@ -137,6 +137,7 @@ def test_shipped_seed_passes_check_seed(runner):
     assert "Seed-data er i orden." in result.output
 
 
+@pytest.mark.slow  # the whole seed checked again
 def test_check_seed_reports_the_unverified_legal_provisions(runner):
     """Counted here from the YAML itself, not through the reviewer: every legal provision without verified: true
     (its own, or its act's when it says nothing) is listed by slug, and the share is printed."""
@@ -158,6 +159,7 @@ def test_check_seed_reports_the_unverified_legal_provisions(runner):
     assert listed == unverified
 
 
+@pytest.mark.slow  # the whole seed loaded again
 def test_shipped_seed_is_idempotent(app):
     with app.app_context():
         assert sum(load_bundle(db.session, read_bundle(app.config["KB_SEED_DIR"])).values()) == 0

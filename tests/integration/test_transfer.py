@@ -11,7 +11,6 @@ import io
 import re
 import time
 from pathlib import Path
-from urllib.parse import parse_qs, urlsplit
 
 import openpyxl
 import pytest
@@ -26,7 +25,8 @@ from kb.transfer.export import TRANSFER_KINDS, export_file
 from kb.transfer.cells import enc_citations
 from kb.transfer.columns import header
 from tests.fixtures import psychiatry_workshop as workshop
-from tests.helpers import CSRF_RE, csrf_token, login, make_user, publish_document
+from tests.helpers import csrf_token, login, make_user, publish_document, signed_in
+from tests.transfer_helpers import big_file, commit, csv_file, job_id, upload, xlsx_file
 
 SEED_004 = Path(__file__).resolve().parents[3] / "shared" / "seeds" / "004_f596e58f881c8e8a.txt"
 
@@ -42,30 +42,8 @@ def stored_jobs(app) -> int:
         return db.session.scalar(sa.select(sa.func.count()).select_from(m.ImportJob))
 
 
-def signed_in(app, role: str, username: str | None = None):
-    username = username or role
-    make_user(app, username, role)
-    client = app.test_client()
-    assert login(client, username).status_code == 302
-    return client
-
-
-def upload(client, kind: str, name: str, data: bytes):
-    return client.post("/overfoersel/import", content_type="multipart/form-data", data={
-        "csrf_token": csrf_token(client, "/overfoersel/"), "kind": kind, "file": (io.BytesIO(data), name)})
-
-
-def job_id(response) -> str:
-    return parse_qs(urlsplit(response.headers["Location"]).query)["id"][0]
-
-
 def page(client, job: str) -> str:
     return html.unescape(client.get(f"/overfoersel/koersel?id={job}").get_data(as_text=True))
-
-
-def commit(client, job: str, reason: str = "Rettelser fra regnearket"):
-    token = CSRF_RE.search(client.get(f"/overfoersel/koersel?id={job}").get_data(as_text=True)).group(1)
-    return client.post(f"/overfoersel/koersel/indlaes?id={job}", data={"csrf_token": token, "reason": reason})
 
 
 def errors_on(text: str) -> set[tuple[int, str]]:
@@ -83,30 +61,19 @@ def counts(app) -> dict:
                 for model in (m.Task, m.Profession, m.Competence, m.Rule, m.Revision, m.AuditEvent)}
 
 
-def csv_file(rows: list[list[str]]) -> bytes:
-    out = io.StringIO()
-    csv.writer(out, delimiter=";").writerows(rows)
-    return ("\ufeff" + out.getvalue()).encode()
-
-
 def requirements(doc: dict) -> str:
     """A task's requirements as the README says to write them (competence:level[:complexity]; …)."""
     return "; ".join(":".join(x for x in (r["competence"], r["level"], r["complexity"]) if x)
                      for r in doc["requirements"])
 
 
-def xlsx_file(rows: list[list]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 # -- export → import is an identity ----------------------------------------------------------------------------
 
-@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+# The whole catalogue out and in again: CSV on every quick run, XLSX (the same rows through openpyxl) in `make test`.
+BOTH_FORMATS = ["csv", pytest.param("xlsx", marks=pytest.mark.slow)]
+
+
+@pytest.mark.parametrize("fmt", BOTH_FORMATS)
 def test_export_then_import_is_an_identity(app, fmt):
     reviewer = signed_in(app, "reviewer")
     before_counts = counts(app)
@@ -137,6 +104,7 @@ def test_export_then_import_is_an_identity(app, fmt):
 AWKWARD = "=HYPERLINK(\"http://x\")\r\nlinje 2; med | og \\ og _x000D_ og \ttab og \x01styretegn"
 
 
+@pytest.mark.slow  # three kinds of the catalogue out and in
 @pytest.mark.parametrize("fmt", ["csv", "xlsx"])
 def test_awkward_values_survive_the_round_trip(app, fmt):
     """Formula-like starts, separators, backslashes, line breaks and control characters come back unchanged."""
@@ -402,6 +370,7 @@ def test_csrf_is_enforced_on_upload_and_commit(app):
 
 # -- the command line ----------------------------------------------------------------------------------------
 
+@pytest.mark.slow  # every kind out and in through the CLI
 def test_cli_export_and_import_with_progress(app, runner, tmp_path):
     make_user(app, "godkender", "reviewer")
     path = tmp_path / "opgaver.csv"
@@ -445,14 +414,6 @@ def test_cli_export_and_import_with_progress(app, runner, tmp_path):
 
 # -- a long import shows its progress ------------------------------------------------------------------------
 
-def big_file(n: int) -> bytes:
-    rows = [["slug", "title", "category", "holders", "settings", "requirements", "sources", "terms"]]
-    rows += [[f"importeret-opgave-{i:04d}", f"Importeret opgave nummer {i}", "clinical",
-              "sygeplejerske; social-og-sundhedsassistent", "sygehus", "hygiejne-basis:required",
-              f"seed-004:{1 + i}-{2 + i}", f"ord{i}; testord"] for i in range(n)]
-    return csv_file(rows)
-
-
 def wait(client, job: str, timeout: float = 300) -> str:
     """Poll the job page as a browser would (it sends Refresh while the job runs) until the job is done."""
     deadline = time.monotonic() + timeout
@@ -464,6 +425,7 @@ def wait(client, job: str, timeout: float = 300) -> str:
         time.sleep(0.2)
 
 
+@pytest.mark.slow  # a 2,000-row import
 def test_a_2000_row_import_runs_in_the_background_and_shows_progress(app):
     app.config["KB_TRANSFER_BACKGROUND"] = True
     reviewer = signed_in(app, "reviewer", "stor")
@@ -513,6 +475,7 @@ def _cites_table(doc: dict) -> bool:
                and c["lines"][1] >= workshop.TABLE[0] for c in citations)
 
 
+@pytest.mark.slow  # a real table imported whole
 @pytest.mark.skipif(not SEED_004.exists(), reason=f"the workshop report is not at {SEED_004}")
 def test_the_psychiatry_workshop_table_imports_cleanly(app):
     reviewer = signed_in(app, "reviewer")

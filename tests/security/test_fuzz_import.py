@@ -18,7 +18,8 @@ from kb.extensions import db
 from kb.transfer.cells import CellError
 from kb.transfer.columns import COLUMNS
 from kb.transfer.sheets import FileProblem, read_sheet
-from tests.integration.test_transfer import commit, csv_file, signed_in, upload, xlsx_file
+from tests.helpers import signed_in
+from tests.transfer_helpers import commit, csv_file, upload, xlsx_file
 from tests.security.strategies import KINDS, any_file, csv_bytes, damaged_xlsx, workbook, xlsx_bytes
 
 DANISH = re.compile(r"[a-zæøå]{2,}", re.I)

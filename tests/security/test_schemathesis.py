@@ -60,6 +60,7 @@ def test_examples_that_break_the_document_are_refused(app, path):
     assert _run(app, path, GenerationMode.NEGATIVE, CHECKS + [negative_data_rejection]) > 0
 
 
+@pytest.mark.only_backend("sqlite")  # the document's shape: once is enough
 def test_the_document_is_valid_openapi(app):
     """Schemathesis validates the document while loading it; every operation must come out usable."""
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)

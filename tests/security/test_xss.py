@@ -13,8 +13,9 @@ from flask import render_template
 
 from kb.transfer.cells import enc_list
 from kb.transfer.columns import header
-from tests.integration.test_editing import action, draft_id_of, fill, form_data, people  # noqa: F401 - fixture
-from tests.integration.test_transfer import commit, csv_file, job_id, signed_in, upload
+from tests.helpers import signed_in
+from tests.plugins.editing import action, draft_id_of, fill, form_data
+from tests.transfer_helpers import commit, csv_file, job_id, upload
 from tests.security.payloads import (
     AUTOFOCUS, BREAK_DOUBLE, BREAK_SINGLE, CORPUS, IFRAME, IMG, JS_URL, LINK, LONG, RTL, SCRIPT, SHORT, SVG, TEMPLATE,
     assert_shown_as_text,
@@ -70,8 +71,9 @@ def _lines(text: str) -> list[str]:
 
 # Escaping happens in the templates, whatever the engine; the importer test below runs on both engines, this long
 # one (every editor form, every page) on one.
+@pytest.mark.slow  # every editor form and every page, PDFs' HTML included
 @pytest.mark.only_backend("sqlite")
-def test_editor_input_is_shown_as_text_and_the_api_returns_it_exactly(app, people):  # noqa: F811
+def test_editor_input_is_shown_as_text_and_the_api_returns_it_exactly(app, people):
     editor, reviewer = people["redaktoer"], people["godkender"]
     anonymous = app.test_client()
 

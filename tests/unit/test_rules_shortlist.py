@@ -3,11 +3,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from kb.rules import Verdict, explain, rank, shiftable, shortlist, takers_for, who_may
-from tests.unit.test_rules_properties import RULES, contexts, knowledges, profession_lists, tasks
+from tests.strategies.rules import RULES, contexts, knowledges, profession_lists, tasks
 
 
 def _reference(holder, task_list, profs, context, knowledge, limit):
@@ -34,6 +35,7 @@ def catalogues(draw):
     return holder, task_list, profs
 
 
+@pytest.mark.slow  # a deep differential Hypothesis run
 @RULES
 @given(catalogues(), contexts, knowledges, st.integers(1, 6))
 def test_shortlist_gives_the_engines_ranking_and_verdicts(catalogue, context, knowledge, limit):
