@@ -59,7 +59,7 @@ def generate(url: str, sizes: Sizes, say: Callable[[str], None] = print) -> dict
 
     from kb import models as m
     from kb.extensions import db
-    from kb.search import reindex
+    from kb.search.query import reindex
     from kb.seeding import load_bundle, read_bundle
 
     app = bench_app(url)

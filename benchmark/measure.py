@@ -34,7 +34,7 @@ def raw_statement(dialect: str) -> str:
 
 def rendered_query(session: Session, text: str) -> str:
     """What the app sends to the engine for `text` (analysed against the index vocabulary)."""
-    from kb.search import analyse_query
+    from kb.search.query import analyse_query
     from kb.search.backend import _fts_quote, _ts_quote
 
     query = analyse_query(text, session=session)
@@ -52,7 +52,7 @@ class SearchFigures:
 
 
 def search_figures(session: Session, queries: list[str]) -> SearchFigures:
-    from kb.search import search_tasks
+    from kb.search.query import search_tasks
     from kb.search.index import snapshot
 
     # The first call per process reads the whole index vocabulary; the routes pay that once, not per query.

@@ -63,7 +63,7 @@ def task_list(f: TaskFilter) -> tuple[list[Task], int]:
     order = [Task.title]
     if f.q:
         # Danish search (kb.search): best match first; the same filters are applied inside the search.
-        from kb.search import search_tasks
+        from kb.search.query import search_tasks
 
         ids, total = search_tasks(f.q, category=f.category, setting=f.setting, holder=f.holder, limit=f.limit,
                                   offset=f.offset)

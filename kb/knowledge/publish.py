@@ -82,7 +82,7 @@ def publish(session: Session, documents: list[Document] | SeedBundle, how: Publi
     if before is None and keys:
         before = _read(session, keys)
     changes = _load(session, bundle, chunk, progress)
-    from kb.search import reindex  # the search package reads the knowledge tables; it never writes them
+    from kb.search.query import reindex  # the search package reads the knowledge tables; it never writes them
 
     progress("index", 0, 0)
     reindex(session)

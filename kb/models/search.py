@@ -22,7 +22,7 @@ SEARCH_KINDS = ("task", "profession", "competence", "provision")
 
 class SearchDocument(Base):
     """One searchable thing (a task, profession, competence or provision) as analysed tokens, rebuilt by
-    kb.search.reindex(). The *_tokens columns hold space-separated stems from kb.search.analyser, weighted
+    kb.search.query.reindex(). The *_tokens columns hold space-separated stems from kb.search.analyser, weighted
     title > terms > related > body (compound parts and synonym expansions go to body). SQLite indexes them with
     FTS5 (search_fts), PostgreSQL with a GIN index on their weighted tsvector; the migration creates both."""
 

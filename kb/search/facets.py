@@ -14,7 +14,7 @@ from kb import models as m
 from kb.extensions import db
 from kb.models.task import task_holder, task_setting
 from kb.rules import Verdict
-from kb.search import search_all, search_tasks
+from kb.search.query import search_all, search_tasks
 from kb.whomay.facts import make_context
 from kb.whomay.service import verdicts_for
 

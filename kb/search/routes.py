@@ -11,7 +11,7 @@ from flask import Blueprint, render_template, request, url_for
 from kb import models as m
 from kb.extensions import db
 from kb.models.enums import TASK_CATEGORIES
-from kb.search import analyse_query
+from kb.search.query import analyse_query
 from kb.search.facets import FACETS, find, page_tasks
 from kb.search.highlight import SNIPPET, highlight, match_stems
 from kb.search.index import snapshot

@@ -93,7 +93,7 @@ def test_holders_are_skewed(bench):
 
 
 def test_search_finds_a_synthetic_compound(bench):
-    from kb.search import search_tasks
+    from kb.search.query import search_tasks
 
     _, session, seed_tasks = bench
     compounds = {v.compound(o, a): (o, a) for o in v.OBJECTS for a in v.ACTIONS}

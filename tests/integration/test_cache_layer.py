@@ -34,7 +34,7 @@ def _has_word(app) -> bool:
 
 
 def _add_task_with_the_word(session: Session) -> None:
-    from kb.search import reindex
+    from kb.search.query import reindex
 
     session.add(m.Task(slug="zebrafinke", title=f"Fodre {WORD}", category="clinical", description=WORD))
     session.flush()

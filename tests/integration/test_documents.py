@@ -62,7 +62,7 @@ def test_a_changed_provision_changes_the_verdict(app):
 
 
 def test_a_new_task_is_created_and_found_by_search(app):
-    from kb.search import search_tasks
+    from kb.search.query import search_tasks
 
     with app.app_context():
         doc = {"slug": "taelle-sengelinned", "title": "Tælle sengelinned", "category": "administrative",

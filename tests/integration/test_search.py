@@ -11,7 +11,7 @@ import yaml
 
 from kb import models as m
 from kb.extensions import db
-from kb.search import reindex, search_all, search_tasks
+from kb.search.query import reindex, search_all, search_tasks
 
 QUERIES = yaml.safe_load((Path(__file__).parent.parent / "search" / "queries.yaml").read_text(encoding="utf-8"))
 CASES = QUERIES["queries"]

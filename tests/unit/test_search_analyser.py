@@ -150,9 +150,6 @@ PURITY_SCRIPT = textwrap.dedent(f"""
 """)
 
 
-@pytest.mark.xfail(strict=True, raises=AssertionError, reason=(
-    "kb/search/__init__.py imports sqlalchemy and kb.models, so `import kb.search.analyser` loads the ORM "
-    "(architecture review § 5.2); remove this mark once the package imports them lazily"))
 def test_the_analyser_imports_with_the_web_and_orm_modules_blocked():
     """What `import kb.search.analyser` loads, package included, as tests/unit/test_engine_is_a_library.py checks
     kb.rules: in a fresh interpreter where every web and ORM module refuses to import."""
