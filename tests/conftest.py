@@ -16,7 +16,3 @@ pytest.register_assert_rewrite("tests.plugins", "tests.helpers", "tests.form_hel
                                "tests.access")
 
 pytest_plugins = ["tests.plugins.database", "tests.plugins.editing", "tests.plugins.pdf"]
-
-# tests/integration/test_knowledge_state.py (not ours to change) imports these two from here; new code imports
-# config_for and dispose from tests.plugins.database. Drop the aliases once that module does too.
-from tests.plugins.database import config_for as test_config, dispose as _dispose  # noqa: E402, F401

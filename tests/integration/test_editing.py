@@ -14,12 +14,7 @@ from kb.models.search import SearchDocument
 from kb.whomay.facts import make_context
 from kb.whomay.service import matrix_by_slug
 from tests.helpers import csrf_token, fingerprint, login, make_user
-from tests.plugins import editing as _editing
 from tests.plugins.editing import action, draft_id_of, edit, fill, form_data, text
-
-# tests/integration/test_knowledge_state.py (not ours to change) still imports these names from this module; the
-# fixture itself is the tests.plugins.editing plugin's. Drop this once that module imports from the plugin.
-people = _editing.people
 
 NEW_TASK = "give-depotinjektion-psykiatri"
 SSA = "social-og-sundhedsassistent"

@@ -10,8 +10,8 @@ from kb.app import create_app
 from kb.extensions import db
 from kb.knowledge_state import current_token
 from kb.whomay.facts import load_catalogue
-from tests.conftest import _dispose, test_config as config_for
-from tests.integration.test_editing import action, draft_id_of, edit, people  # noqa: F401 - fixture
+from tests.plugins.database import config_for, dispose as _dispose
+from tests.plugins.editing import action, draft_id_of, edit
 
 TASK = "tage-venoes-blodproeve"
 
