@@ -82,3 +82,33 @@ def fingerprint() -> tuple:
     row = tuple(db.session.execute(sa.select(*columns)).one())
     db.session.rollback()
     return row
+
+
+# Modules a library part (the engine, the search analyser) must import without: the web and ORM stack.
+WEB_AND_ORM = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "sqlalchemy", "werkzeug",
+               "jinja2", "markupsafe", "pydantic", "wtforms", "weasyprint")
+
+
+def run_with_imports_blocked(body: str, blocked=WEB_AND_ORM):
+    """Run ``body`` (Python source) in a fresh interpreter where every module of ``blocked`` refuses to import, and
+    where, at the end, none of them may have been loaded; returns the finished process (check returncode/stdout)."""
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    script = "\n".join([
+        "import sys",
+        f"BLOCKED = {tuple(blocked)!r}",
+        "class Block:",
+        "    def find_spec(self, name, path=None, target=None):",
+        "        if name.split('.')[0] in BLOCKED:",
+        "            raise ImportError('blocked: ' + name)",
+        "        return None",
+        "sys.meta_path.insert(0, Block())",
+        textwrap.dedent(body),
+        "loaded = sorted(m for m in sys.modules if m.split('.')[0] in BLOCKED)",
+        "assert not loaded, loaded",
+    ])
+    return subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1],
+                          capture_output=True, text=True, timeout=60)

@@ -2,18 +2,14 @@
 from __future__ import annotations
 
 import ast
-import subprocess
-import sys
-import textwrap
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kb.search import analyser as a
+from tests.helpers import run_with_imports_blocked
 
-ROOT = Path(__file__).resolve().parents[2]
 
 CORPUS = """Tage venøs blodprøve. Give medicin (medicinadministration). Håndtering af affald. Tage telefonen på
 afsnittet. Anlægge perifert venekateter. Skrive epikrise. Dispensere medicin. Måle blodsukker. Sygdom og
@@ -129,32 +125,14 @@ def test_analyser_is_pure():
     assert imported and not imported & {"flask", "sqlalchemy", "kb", "markupsafe", "jinja2"}
 
 
-BLOCKED = ("flask", "flask_babel", "flask_login", "flask_wtf", "flask_sqlalchemy", "sqlalchemy", "werkzeug",
-           "jinja2", "markupsafe", "pydantic", "wtforms", "weasyprint")
-PURITY_SCRIPT = textwrap.dedent(f"""
-    import sys
-    BLOCKED = {BLOCKED!r}
-
-    class Block:
-        def find_spec(self, name, path=None, target=None):
-            if name.split(".")[0] in BLOCKED:
-                raise ImportError("blocked: " + name)
-            return None
-
-    sys.meta_path.insert(0, Block())
-    import kb.search.analyser as a
-    v = a.Vocabulary({{"blodprøv": 1}}, ["blodprøve"])
-    print(" ".join(a.analyse("Blodprøver", v)))
-    loaded = sorted(m for m in sys.modules if m.split(".")[0] in BLOCKED)
-    assert not loaded, loaded
-""")
-
-
 def test_the_analyser_imports_with_the_web_and_orm_modules_blocked():
     """What `import kb.search.analyser` loads, package included, as tests/unit/test_engine_is_a_library.py checks
     kb.rules: in a fresh interpreter where every web and ORM module refuses to import."""
-    result = subprocess.run([sys.executable, "-c", PURITY_SCRIPT], cwd=ROOT, capture_output=True, text=True,
-                            timeout=60)
+    result = run_with_imports_blocked("""
+        import kb.search.analyser as a
+        v = a.Vocabulary({"blodprøv": 1}, ["blodprøve"])
+        print(" ".join(a.analyse("Blodprøver", v)))
+    """)
     assert result.returncode == 0, result.stderr[-3000:]
     assert result.stdout.split() == a.analyse("Blodprøver", a.Vocabulary({"blodprøv": 1}, ["blodprøve"]))
 
