@@ -2,7 +2,6 @@
 defined once (kb/rules/vocabulary.py) and used by the engine, the models and the seed schema."""
 from __future__ import annotations
 
-
 from tests.helpers import run_with_imports_blocked
 
 
