@@ -27,6 +27,11 @@ def check_slug(value: str) -> str:
     return value
 
 
+def as_text(value):
+    """A spreadsheet or YAML number (an ISCO code, a price) read as the text it is; nothing as empty text."""
+    return "" if value is None else str(value)
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
@@ -131,10 +136,7 @@ class Profession(Strict):
     sources: list[Citation] = []
     _slug = field_validator("slug")(check_slug)
 
-    @field_validator("isco08", "register_code", mode="before")
-    @classmethod
-    def as_text(cls, value):
-        return "" if value is None else str(value)
+    _text = field_validator("isco08", "register_code", mode="before")(as_text)
 
 
 class ProvisionIn(Strict):
@@ -227,10 +229,7 @@ class Education(Strict):
     sources: list[Citation] = []
     _slug = field_validator("slug")(check_slug)
 
-    @field_validator("price", "length", mode="before")
-    @classmethod
-    def as_text(cls, value):
-        return "" if value is None else str(value)
+    _text = field_validator("price", "length", mode="before")(as_text)
 
 
 class Requirement(Strict):

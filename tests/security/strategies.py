@@ -4,13 +4,12 @@ and real XLSX files with damaged bytes."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 
-import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from hypothesis import strategies as st
 
 from kb.transfer.columns import COLUMNS
+from tests.transfer_helpers import xlsx_file
 
 KINDS = sorted(COLUMNS)
 SPECIAL = list(';,\t"\'\n\r\\|:—–-=+@ ') + ["\r\n", "\\;", "\\|", "\\n", "_x000D_", "_x0000_", "'=", "ja", "nej",
@@ -50,20 +49,11 @@ def csv_bytes(draw, kind: str) -> bytes:
     return (b"\xef\xbb\xbf" if draw(st.booleans()) else b"") + data
 
 
-def workbook(rows: list[list]) -> bytes:
-    book = openpyxl.Workbook()
-    for row in rows:
-        book.active.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
-
-
 @st.composite
 def xlsx_bytes(draw, kind: str) -> bytes:
     head = [ILLEGAL_CHARACTERS_RE.sub("", h) for h in draw(header(kind))]  # openpyxl refuses to write these
     rows = draw(st.lists(st.lists(XLSX_VALUE, max_size=len(head) + 2), max_size=5))
-    return workbook([head, *[[ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
+    return xlsx_file([head, *[[ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in row]
                              for row in rows]])
 
 

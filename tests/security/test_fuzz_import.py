@@ -20,7 +20,7 @@ from kb.transfer.columns import COLUMNS
 from kb.transfer.sheets import FileProblem, read_sheet
 from tests.helpers import signed_in
 from tests.transfer_helpers import commit, csv_file, upload, xlsx_file
-from tests.security.strategies import KINDS, any_file, csv_bytes, damaged_xlsx, workbook, xlsx_bytes
+from tests.security.strategies import KINDS, any_file, csv_bytes, damaged_xlsx, xlsx_bytes
 
 DANISH = re.compile(r"[a-zæøå]{2,}", re.I)
 FILE_MESSAGE = re.compile(r"^Fil(en|typen) ")  # every FileProblem says what is wrong with "Filen …"/"Filtypen …"
@@ -137,8 +137,8 @@ def _check_upload(app, client, kind: str, filename: str, data: bytes, commit_too
 HOSTILE = [
     ("task", "fil.csv", csv_file([["slug", "sources"], ["ny-opgave", f"seed-004:{HUGE}"]])),
     ("task", "fil.csv", csv_file([["slug", "sources"], ["ny-opgave", "seed-004:99999999999-99999999999"]])),
-    ("task", "fil.xlsx", workbook([["slug", "title", "holders"], ["ny-opgave", "Titel_x0000_nul", "_x0000_"]])),
-    ("task", "fil.xlsx", workbook([["slug", "title"], ["_x0000_", "Nul i slug"]])),
+    ("task", "fil.xlsx", xlsx_file([["slug", "title", "holders"], ["ny-opgave", "Titel_x0000_nul", "_x0000_"]])),
+    ("task", "fil.xlsx", xlsx_file([["slug", "title"], ["_x0000_", "Nul i slug"]])),
     ("task", "fil.csv", csv_file([["slug", "holders", "settings", "provisions"], ["ny", "a\u0000b", "x" * 5000, "'"]])),
     ("profession", "fil.csv", csv_file([["slug", "education_level"], ["sygeplejerske", "1e300"]])),
     ("profession", "fil.csv", csv_file([["slug", "shortage"], ["sygeplejerske", "mål | nan | % | 2024 | note"]])),
@@ -147,7 +147,7 @@ HOSTILE = [
     ("rule", "fil.csv", csv_file([["slug", "task", "profession", "effect", "kind", "setting", "complexity"],
                                   ["ny-regel", "x\u0000", "y" * 3000, "allow", "legal", "\u202e", "hard"]])),
     ("competence", "fil.csv", csv_file([["slug", "name", "kind"], ["a" * 3000, "Navn", "skill"]])),
-    ("competence", "fil.xlsx", workbook([["slug", "name", "kind"], [12345, 1.5, True]])),
+    ("competence", "fil.xlsx", xlsx_file([["slug", "name", "kind"], [12345, 1.5, True]])),
     ("task", "fil.xlsx", b"PK\x03\x04" + b"\x00" * 100),
     ("task", "fil.csv", b"\xff\xfe" + "slug;title".encode("utf-16-le")),
 ]
@@ -221,7 +221,7 @@ def test_values_longer_than_their_database_column_are_errors_in_the_dry_run(app)
 def test_a_zip_directory_claiming_a_newer_format_is_a_file_problem():
     """Found by the damaged-workbook fuzzing: zipfile raises NotImplementedError (not BadZipFile) for an entry that
     needs a newer zip version; that is a damaged file like any other."""
-    data = bytearray(workbook([["slug", "name"], ["a", "b"]]))
+    data = bytearray(xlsx_file([["slug", "name"], ["a", "b"]]))
     entry = data.index(b"PK\x01\x02")  # the first central directory entry
     data[entry + 6:entry + 8] = (169).to_bytes(2, "little")  # "version needed to extract": 16.9
     with pytest.raises(FileProblem, match=r"^Filen "):
