@@ -126,9 +126,14 @@ class Builder:
             if rng.random() < 0.4:
                 name += f" ({rng.choice(v.ADJECTIVES)})"
             slug = self.unique_slug("competence", name, set(self.competences))
+            # how a group lacking it gains it, spread like the seed's: mostly oplæring, some courses and educations
+            effort = rng.choices(("oplæring", "kursus", "uddannelse"), weights=(6, 3, 1))[0]
             self.add(table, dict(id=next_id, slug=slug, name=name, name_en="",
                                  kind="knowledge" if knowledge else "skill",
-                                 description=f"{v.capitalise(action)} af {obj} {rng.choice(v.PLACES)}."))
+                                 description=f"{v.capitalise(action)} af {obj} {rng.choice(v.PLACES)}.",
+                                 training_effort=effort,
+                                 training_hours=None if effort == "uddannelse" else rng.choice((4, 8, 16, 24, 37)),
+                                 training_min_level=rng.choice((0, 0, 1, 2, 2, 3, 4)), training_note=""))
             self.competences[slug] = next_id
             self.competences_by_object.setdefault(obj, []).append(next_id)
             next_id += 1

@@ -69,6 +69,22 @@ def check_seed_command(path: str | None) -> None:
     for category in TASK_CATEGORIES:
         click.echo(f"  tasks/{category}: {categories.get(category, 0)}")
     _print_legal_review(bundle)
+    _print_competence_audit(bundle)
+
+
+def _print_competence_audit(bundle) -> None:
+    """The competence data behind "can" (kb/seeding/competence_audit.py): listed for the editors, not errors."""
+    from kb.seeding.competence_audit import audit
+
+    found = audit(bundle)
+    total = len(bundle.entries("competences"))
+    click.echo(f"Kompetencer med oplæringsdata (oplæring, kursus eller uddannelse): "
+               f"{total - len(found.without_training)} af {total}")
+    for slug in found.without_training:
+        click.echo(f"Kompetence uden oplæringsdata (regnes som uddannelse): {slug}")
+    for task, competence, trained in found.held_by_nobody:
+        what = "alle faggrupper viser oplæringen" if trained else "ingen oplæringsdata – ret kravet eller dataene"
+        click.echo(f"Opgave kræver en kompetence, ingen grunduddannelse giver: {task} – {competence} ({what})")
 
 
 def _print_legal_review(bundle) -> None:

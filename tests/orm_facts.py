@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from kb import models as m
 from kb.extensions import db
-from kb.rules import ProvisionFact, Requirement, RuleFact, TaskFact
+from kb.rules import EvidenceFact, ProvisionFact, Requirement, RuleFact, TaskFact
 
 
 def provision_fact(p: m.Provision) -> ProvisionFact:
@@ -39,6 +39,9 @@ TASK_LOADS = (
     *_provision_loads(m.Task.provisions),
     selectinload(m.Task.requirements).selectinload(m.TaskRequirement.competence),
     selectinload(m.Task.holders),
+    selectinload(m.Task.evidence).selectinload(m.Evidence.citations).selectinload(m.SourceCitation.document),
+    selectinload(m.Task.evidence).selectinload(m.Evidence.taker),
+    selectinload(m.Task.evidence).selectinload(m.Evidence.from_profession),
     selectinload(m.Task.rules).selectinload(m.Rule.profession),
     selectinload(m.Task.rules).selectinload(m.Rule.exceptions),
     selectinload(m.Task.rules).selectinload(m.Rule.organisation),
@@ -55,7 +58,11 @@ def task_fact(t: m.Task) -> TaskFact:
         provisions=tuple(provision_fact(p) for p in t.provisions),
         requirements=tuple(Requirement(r.competence.slug, r.level, r.complexity) for r in t.requirements),
         rules=tuple(rule_fact(r) for r in t.rules),
-        holders=frozenset(h.slug for h in t.holders))
+        holders=frozenset(h.slug for h in t.holders),
+        evidence=tuple(EvidenceFact(e.taker.slug, e.kind, e.summary, e.from_profession.slug if e.from_profession else None,
+                                    tuple(f"{c.document.slug} {c.lines_label}".strip() if c.document else c.url
+                                          for c in e.citations if c.document or c.url))
+                       for e in sorted(t.evidence, key=lambda e: e.id)))
 
 
 def load_task(slug: str) -> m.Task | None:

@@ -54,8 +54,11 @@ DOCUMENT = {
                                                "responses": _responses(
                                                    {"$ref": "#/components/schemas/ProfessionDetail"}, True)}},
         "/api/v1/professions/{slug}/shiftable": {"get": {
-            "summary": "Opgaver faggruppen løser, som andre må overtage",
-            "description": "Bedste overtager først; en side ad gangen (limit/offset), total er antallet i alt.",
+            "summary": "Opgaver faggruppen løser, som andre kan og må overtage",
+            "description": "Kun realistiske overtagere (fit recommended eller trainable); en opgave uden nogen er "
+                           "udeladt. Bedste overtager først (lovligt svar, fit, oplæringstimer, overtagerens egen "
+                           "mangel, laveste uddannelsesniveau); en side ad gangen (limit/offset), total er antallet "
+                           "i alt.",
             "parameters": [SLUG, *CONTEXT, _param("takers", schema={"type": "integer", "minimum": 1, "maximum": 50}),
                            _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 500}),
                            _param("offset", schema={"type": "integer", "minimum": 0, "maximum": 10**9})],
@@ -173,7 +176,26 @@ DOCUMENT = {
             "slug": {"type": "string"}, "title": {"type": "string"},
             "category": {"type": "string", "enum": ["administrative", "clinical", "coordination"]}}},
         "Result": {"type": "object", "required": ["profession", "verdict", "conditions", "missing_competences",
-                                                  "reasons"], "properties": {
+                                                  "reasons", "legal", "fit", "training", "evidence"],
+                   "description": "Må (verdict, legal) og kan (fit, training, evidence): fit er null, når faggruppen "
+                                  "ikke må; recommended = intet eller lille hul og praksis eller et forslag støtter "
+                                  "det, trainable = hullet lukkes med oplæring eller kursus, requires_education = "
+                                  "kun en videre- eller anden uddannelse lukker det.",
+                   "properties": {
+            "legal": {"type": "string", "enum": ["independent", "delegation", "not_allowed"]},
+            "fit": {"type": ["string", "null"], "enum": ["recommended", "trainable", "requires_education", None]},
+            "fit_label": {"type": ["string", "null"]},
+            "training": {"type": "object", "required": ["effort", "hours", "offers"], "properties": {
+                "effort": {"type": "string", "enum": ["none", "oplæring", "kursus", "uddannelse"]},
+                "effort_label": {"type": "string"},
+                "hours": {"type": ["integer", "null"], "description": "Typiske timer oplæring/kursus; null når en "
+                                                                      "uddannelse kræves eller timerne ikke kendes"},
+                "offers": {"type": "array", "items": {"type": "object", "properties": {
+                    "slug": {"type": "string"}, "name": {"type": "string"}}}}}},
+            "evidence": {"type": "array", "items": {"type": "object", "required": ["kind", "summary"], "properties": {
+                "kind": {"type": "string", "enum": ["proposal", "practice", "pilot", "evaluation"]},
+                "summary": {"type": "string"}, "from": {"type": ["string", "null"]},
+                "sources": {"type": "array", "items": {"type": "string"}}}}},
             "profession": {"type": "string"},
             "verdict": {"type": "string", "enum": ["independent", "independent_after_training", "delegation",
                                                    "delegation_after_training", "not_allowed"]},

@@ -13,7 +13,7 @@ from kb.auth.roles import EDITORS, has_role
 from kb.i18n import current_language, localized
 from kb.knowledge_state import cached
 from kb.models.enums import TASK_CATEGORIES
-from kb.whomay.service import BadContext, matrix_by_slug, parse_context, takeover_for
+from kb.whomay.service import BadContext, differences, matrix_by_slug, parse_context, takeover_for
 
 ARTICLE_MARK = "<!--record-links-->"
 
@@ -61,7 +61,7 @@ def _task_article(slug: str, context, raw_date: str | None) -> TaskArticle | Non
             return None
         matrix = matrix_by_slug(slug, context)
         html = render_template("catalogue/_task_article.html", task=task, matrix=matrix, context=context,
-                               settings=queries.settings(), print_view=False)
+                               settings=queries.settings(), print_view=False, differences=differences(matrix))
         head, _, body = html.partition(ARTICLE_MARK)
         return TaskArticle(slug=slug, title=localized(task, "title"), head=Markup(head), body=Markup(body))
 

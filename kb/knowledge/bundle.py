@@ -120,6 +120,8 @@ def _citations(data: BaseModel) -> Iterator[tuple[str, Citation]]:
     for j, sh in enumerate(getattr(data, "shortage", []) or []):
         for i, c in enumerate(sh.sources):
             yield f"shortage.{j}.sources.{i}", c
+    for i, c in enumerate(getattr(data, "training_sources", []) or []):
+        yield f"training_sources.{i}", c
 
 
 def check_references(bundle: SeedBundle, known_elsewhere: dict[str, set[str]] | None = None) -> list[SeedError]:
@@ -170,6 +172,9 @@ def check_references(bundle: SeedBundle, known_elsewhere: dict[str, set[str]] | 
                 need(o, "parent", "profession", d.parent)
                 for i, c in enumerate(d.competences):
                     need(o, f"competences.{i}", "competence", c)
+            elif section == "competences":
+                for i, c in enumerate(d.training_basis):
+                    need(o, f"training_basis.{i}", "competence", c)
             elif section == "organisations":
                 need(o, "parent", "organisation", d.parent)
             elif section == "legal_acts":

@@ -116,7 +116,10 @@ def _profession(p: m.Profession) -> dict[str, Any]:
 
 def _competence(c: m.Competence) -> dict[str, Any]:
     return {"slug": c.slug, "name": c.name, "name_en": c.name_en or "", "kind": c.kind,
-            "description": c.description or ""}
+            "description": c.description or "", "training_effort": c.training_effort,
+            "training_hours": c.training_hours, "training_min_level": c.training_min_level,
+            "training_basis": _slugs(c.training_basis), "training_note": c.training_note or "",
+            "training_sources": [_citation(x) for x in c.citations]}
 
 
 def _education(e: m.Education) -> dict[str, Any]:
@@ -227,6 +230,8 @@ def _options(kind: str) -> list:
                 selectinload(m.Profession.competences), *_citations(m.Profession.citations),
                 sh.selectinload(m.ProfessionShortage.citations).selectinload(m.SourceCitation.document),
                 sh.selectinload(m.ProfessionShortage.citations).selectinload(m.SourceCitation.provision)]
+    if kind == "competence":
+        return [selectinload(m.Competence.training_basis), *_citations(m.Competence.citations)]
     if kind == "rule":
         return [selectinload(m.Rule.task), selectinload(m.Rule.profession), selectinload(m.Rule.provision),
                 selectinload(m.Rule.setting), *_citations(m.Rule.citations)]

@@ -102,6 +102,7 @@ class Loader:
         self._professions()
         self._law()
         self._educations()
+        self._competence_training()
         self._tasks()
         self._rules()
         self._synonyms()
@@ -133,6 +134,21 @@ class Loader:
             d = e.data
             self._set(self._get_or_new(m.Competence, d.slug, "kompetence"), "kompetence", name=d.name,
                       name_en=d.name_en, kind=d.kind, description=d.description)
+
+    def _competence_training(self) -> None:
+        """After the law, so its citations can name provisions of the same bundle; basis competences may be
+        anywhere in it."""
+        entries = self.bundle.entries("competences")
+        if not entries:
+            return
+        self._all(m.Competence, selectinload(m.Competence.training_basis), selectinload(m.Competence.citations))
+        for e in entries:
+            d = e.data
+            c = self._all(m.Competence)[d.slug]
+            self._set(c, "kompetence", training_effort=d.training_effort, training_hours=d.training_hours,
+                      training_min_level=d.training_min_level, training_note=d.training_note)
+            self._collection(c, "kompetence", "training_basis", m.Competence, d.training_basis)
+            self._sync_citations(c, "kompetence", d.training_sources)
 
     def _professions(self) -> None:
         self._all(m.Profession, selectinload(m.Profession.settings), selectinload(m.Profession.competences),

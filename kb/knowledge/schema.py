@@ -12,8 +12,8 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 
 from kb.official_sources import official_problem
 from kb.rules.vocabulary import (
-    COMPETENCE_KINDS, COMPLEXITIES, EVIDENCE_KINDS, KINDS, PROVISION_EFFECTS, REQUIREMENT_LEVELS, RULE_EFFECTS,
-    SHORTAGE_LEVELS, TASK_CATEGORIES,
+    COMPETENCE_KINDS, COMPETENCE_TRAINING, COMPLEXITIES, EVIDENCE_KINDS, KINDS, PROVISION_EFFECTS, REQUIREMENT_LEVELS,
+    RULE_EFFECTS, SHORTAGE_LEVELS, TASK_CATEGORIES,
 )
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -95,13 +95,60 @@ class Source(Strict):
         return value
 
 
+TRAINING_FIELDS = {"effort": "training_effort", "hours": "training_hours", "min_level": "training_min_level",
+                   "basis": "training_basis", "note": "training_note", "sources": "training_sources"}
+
+
 class Competence(Strict):
+    """A competence, and how a group that lacks it gains it (kb.rules.facts.TrainingFact): ``training_effort``
+    oplæring, kursus or uddannelse, typical ``training_hours``, the education level (``training_min_level``) and the
+    ``training_basis`` competences it builds on, why (``training_note``) and where that is said
+    (``training_sources``). Flat, one field a column, for forms and spreadsheets; seed YAML may group them under
+    ``training:`` without the prefix."""
+
     slug: Slug
     name: str
     name_en: str = ""
     kind: Literal[COMPETENCE_KINDS] = "skill"
     description: str = ""
+    training_effort: Optional[Literal[COMPETENCE_TRAINING]] = None
+    training_hours: Optional[int] = Field(default=None, ge=0, le=10_000, validate_default=True)
+    training_min_level: int = Field(default=0, ge=0, le=6)
+    training_basis: list[Slug] = []
+    training_note: str = ""
+    training_sources: list[Citation] = []
     _slug = field_validator("slug")(check_slug)
+
+    @model_validator(mode="before")
+    @classmethod
+    def grouped_training(cls, value):
+        if isinstance(value, dict) and isinstance(value.get("training"), dict):
+            value = dict(value)
+            grouped = value.pop("training")
+            unknown = set(grouped) - set(TRAINING_FIELDS)
+            if unknown:
+                raise ValueError(f"training: ukendte felter {', '.join(sorted(unknown))}")
+            value.update({TRAINING_FIELDS[k]: v for k, v in grouped.items()})
+        return value
+
+    @field_validator("training_hours")
+    @classmethod
+    def hours_for_training(cls, value, info):
+        effort = info.data.get("training_effort")
+        if effort is None and value is not None:
+            raise ValueError("vælg først, hvordan kompetencen opnås (oplæring, kursus eller uddannelse)")
+        if effort in ("oplæring", "kursus") and value is None:
+            raise ValueError("angiv det typiske antal timer for oplæring eller kursus")
+        return value
+
+    @field_validator("training_basis")
+    @classmethod
+    def basis_of_another(cls, value, info):
+        if value and info.data.get("training_effort") is None:
+            raise ValueError("vælg først, hvordan kompetencen opnås (oplæring, kursus eller uddannelse)")
+        if info.data.get("slug") in value:
+            raise ValueError("en kompetence kan ikke bygge på sig selv")
+        return value
 
 
 class Shortage(Strict):

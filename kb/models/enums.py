@@ -6,8 +6,8 @@ one to get the text in the current request's language.
 from flask_babel import lazy_gettext
 
 from kb.rules.vocabulary import (  # the values, defined once; the labels are here
-    COMPETENCE_KINDS, COMPLEXITIES, EVIDENCE_KINDS, PROVISION_EFFECTS, REQUIREMENT_LEVELS, RULE_EFFECTS,
-    SHORTAGE_LEVELS, TASK_CATEGORIES, VERDICTS,
+    COMPETENCE_KINDS, COMPETENCE_TRAINING, COMPLEXITIES, EVIDENCE_KINDS, PROVISION_EFFECTS, REQUIREMENT_LEVELS,
+    RULE_EFFECTS, SHORTAGE_LEVELS, TASK_CATEGORIES, VERDICTS,
 )
 from kb.rules.vocabulary import KINDS as RULE_KINDS
 
@@ -50,3 +50,8 @@ REASON_KIND_LABELS = {"legal": lazy_gettext("Lov"), "organisational": lazy_gette
 RULE_EFFECT_LABELS = {"allow": lazy_gettext("tilladt"), "deny": lazy_gettext("ikke tilladt"),
                       "conditions": lazy_gettext("betingelser"),
                       "delegation": lazy_gettext("som medhjælp (særlig hjemmel)")}
+# Can the group realistically take the task (kan) — beside the verdict (må); kb.rules has FIT_LABELS_DA for the CLI.
+FIT_LABELS = {"recommended": lazy_gettext("Anbefalet"), "trainable": lazy_gettext("Kan oplæres"),
+              "requires_education": lazy_gettext("Kræver uddannelse")}
+EFFORT_LABELS = {"none": lazy_gettext("Ingen oplæring"), "oplæring": lazy_gettext("Oplæring"),
+                 "kursus": lazy_gettext("Kursus"), "uddannelse": lazy_gettext("Uddannelse")}

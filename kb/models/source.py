@@ -12,7 +12,8 @@ if TYPE_CHECKING:
     from kb.models.law import Provision
 
 # A citation belongs to exactly one owner; each owner has its own foreign key so integrity is kept by the database.
-CITATION_OWNERS = ("task_id", "profession_id", "evidence_id", "rule_id", "education_id", "shortage_id")
+CITATION_OWNERS = ("task_id", "profession_id", "evidence_id", "rule_id", "education_id", "shortage_id",
+                   "competence_id")
 
 
 class SourceDocument(SlugMixin, Base):
@@ -62,6 +63,8 @@ class SourceCitation(Base):
         sa.ForeignKey("education.id", ondelete="CASCADE"), index=True)
     shortage_id: Mapped[Optional[int]] = mapped_column(
         sa.ForeignKey("profession_shortage.id", ondelete="CASCADE"), index=True)
+    competence_id: Mapped[Optional[int]] = mapped_column(  # where a competence's training data is cited from
+        sa.ForeignKey("competence.id", ondelete="CASCADE"), index=True)
 
     document: Mapped[Optional[SourceDocument]] = relationship()
     provision: Mapped[Optional[Provision]] = relationship()

@@ -9,20 +9,28 @@ from .engine import Reservation, reservation, who_may, who_may_one
 from .facts import (
     Context,
     EducationFact,
+    EvidenceFact,
     Knowledge,
     ProfessionFact,
     ProvisionFact,
     Requirement,
     RuleFact,
     TaskFact,
+    TrainingFact,
 )
+from .fit import SMALL_GAP_HOURS
 from .ranking import SHORTAGE_ORDER, explain, rank, shiftable
 from .shortlist import Shortlisted, related, shortlist, takers_for
-from .verdict import VERDICT_ORDER, MissingCompetence, ProvisionRef, Reason, Result, Verdict
+from .verdict import (
+    EFFORT_LABELS_DA, FIT_LABELS_DA, VERDICT_ORDER, MissingCompetence, ProvisionRef, Reason, Result, Training, Verdict,
+)
 
 __all__ = [
     "Context",
+    "EFFORT_LABELS_DA",
     "EducationFact",
+    "EvidenceFact",
+    "FIT_LABELS_DA",
     "Knowledge",
     "MissingCompetence",
     "ProfessionFact",
@@ -34,8 +42,11 @@ __all__ = [
     "Result",
     "RuleFact",
     "SHORTAGE_ORDER",
+    "SMALL_GAP_HOURS",
     "Shortlisted",
     "TaskFact",
+    "Training",
+    "TrainingFact",
     "VERDICT_ORDER",
     "Verdict",
     "explain",

@@ -40,7 +40,9 @@ For one task, one profession and a :class:`Context` (setting, patient complexity
    kompetence: ...") but do not change the verdict. A legal right does not depend on our competence data: for a
    member of the reserving group or a group with a legal ``allow`` the gap is listed as advice ("Råd …") and the
    verdict stays ``independent``.
-7. Results are deterministic: conditions and reasons are de-duplicated in stable order (task order of provisions
+7. **Fit** (not for ``not_allowed``): :func:`kb.rules.fit.assess` — recommended, trainable or
+   requires_education, with the training the gap takes and the evidence naming the group (kb/rules/fit.py).
+8. Results are deterministic: conditions and reasons are de-duplicated in stable order (task order of provisions
    and rules); nothing depends on the order in which professions or tasks are given.
 
 Member reasons cite the reserving provisions that cover the profession's group; blocking and delegation reasons
@@ -54,6 +56,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .facts import Context, Knowledge, ProfessionFact, ProvisionFact, Requirement, RuleFact, TaskFact
+from .fit import assess, evidence_for
 from .verdict import MissingCompetence, ProvisionRef, Reason, Result, Verdict
 
 __all__ = ["who_may", "who_may_one", "reservation", "Reservation", "COND_DELEGATION_RAMME", "COND_DELEGATION_DUTIES", "COND_WRITTEN_INSTRUCTION"]
@@ -140,7 +143,8 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
     legal_medhjaelp = [r for r in rules if r.kind == "legal" and r.effect == "delegation"]
 
     def blocked(reasons: list[Reason]) -> Result:
-        return Result(profession=profession.slug, verdict=Verdict.NOT_ALLOWED, reasons=tuple(_unique(reasons)))
+        return Result(profession=profession.slug, verdict=Verdict.NOT_ALLOWED, reasons=tuple(_unique(reasons)),
+                      evidence=evidence_for(view.task, profession))
 
     # (a) legal deny
     legal_deny = [r for r in rules if r.kind == "legal" and r.effect == "deny"]
@@ -224,8 +228,11 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
             else Verdict.DELEGATION_AFTER_TRAINING
     reasons += competence_reasons
 
+    # 7. the fit (kan, beside må): what the gap takes and whether practice or a report supports the group
+    fit, training, evidence = assess(view.task, profession, True, missing, knowledge)
     return Result(profession=profession.slug, verdict=verdict, conditions=tuple(_unique(conditions)),
-                  missing_competences=tuple(missing), reasons=tuple(_unique(reasons)), delegable_from=delegable_from)
+                  missing_competences=tuple(missing), reasons=tuple(_unique(reasons)), delegable_from=delegable_from,
+                  fit=fit, training=training, evidence=evidence)
 
 
 def _rule_in_context(rule: RuleFact, context: Context) -> bool:

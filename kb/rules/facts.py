@@ -29,6 +29,8 @@ RULE_EFFECTS = frozenset(vocabulary.RULE_EFFECTS)
 REQUIREMENT_LEVELS = frozenset(vocabulary.REQUIREMENT_LEVELS)
 COMPLEXITIES = frozenset(vocabulary.COMPLEXITIES)
 SHORTAGE_LEVELS = frozenset(vocabulary.SHORTAGE_LEVELS)
+COMPETENCE_TRAINING = frozenset(vocabulary.COMPETENCE_TRAINING)
+EVIDENCE_KINDS = frozenset(vocabulary.EVIDENCE_KINDS)
 
 
 def _check(value: Any, allowed: frozenset[str], cls: str, name: str, optional: bool = False) -> None:
@@ -160,6 +162,23 @@ class RuleFact:
 
 
 @dataclass(frozen=True)
+class EvidenceFact:
+    """A report's proposal or described practice: ``taker`` could take (or takes) the task, from ``from_``."""
+
+    taker: str
+    kind: str = "proposal"
+    summary: str = ""
+    from_: str | None = None
+    sources: tuple[str, ...] = ()  # citation labels ("seed-000 L1295-1390", an address) as shown to users
+
+    def __post_init__(self) -> None:
+        _check(self.kind, EVIDENCE_KINDS, "EvidenceFact", "kind")
+        if isinstance(self.sources, str):
+            raise ValueError("EvidenceFact.sources must be a sequence of strings, not a string")
+        _set(self, "sources", tuple(self.sources))
+
+
+@dataclass(frozen=True)
 class TaskFact:
     """A task with its provisions, competence requirements, explicit rules and typical current holders."""
 
@@ -170,12 +189,14 @@ class TaskFact:
     requirements: tuple[Requirement, ...] = ()
     rules: tuple[RuleFact, ...] = ()
     holders: frozenset[str] = frozenset()
+    evidence: tuple[EvidenceFact, ...] = ()
 
     def __post_init__(self) -> None:
         _set(self, "provisions", tuple(self.provisions))
         _set(self, "requirements", tuple(self.requirements))
         _set(self, "rules", tuple(self.rules))
         _set(self, "holders", frozenset(self.holders))
+        _set(self, "evidence", tuple(self.evidence))
 
 
 @dataclass(frozen=True)
@@ -218,6 +239,35 @@ class EducationFact:
         _set(self, "target_professions", frozenset(self.target_professions))
 
 
+@dataclass(frozen=True)
+class TrainingFact:
+    """How a competence is gained by a group that lacks it (issue 19): ``effort`` oplæring (on the job), kursus (a
+    course) or uddannelse (only a further or different education), ``hours`` typically. The group's basic education
+    bounds it: below ``min_level`` (a profession's education level, 0–6) or without every ``basis`` competence,
+    only an education closes it — a piccoline is not trained into clinical observation on the job."""
+
+    competence: str
+    effort: str
+    hours: int | None = None
+    min_level: int = 0
+    basis: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        _check(self.effort, COMPETENCE_TRAINING, "TrainingFact", "effort")
+        if self.hours is not None and (isinstance(self.hours, bool) or not isinstance(self.hours, int)
+                                       or self.hours < 0):
+            raise ValueError(f"TrainingFact {self.competence!r}: hours must be a whole number >= 0 or None")
+        if not isinstance(self.min_level, int) or not 0 <= self.min_level <= 6:
+            raise ValueError(f"TrainingFact {self.competence!r}: min_level must be 0-6; got {self.min_level!r}")
+        _set(self, "basis", frozenset(self.basis))
+
+    def effort_for(self, profession: ProfessionFact) -> str:
+        """The effort for this group: the curated one, or uddannelse where its basic education does not reach."""
+        if profession.education_level < self.min_level or not self.basis <= profession.competences:
+            return "uddannelse"
+        return self.effort
+
+
 DELEGATION_ROLES = frozenset({"delegation", "ramme_instruction", "duties", "unreserved"})
 
 
@@ -239,6 +289,7 @@ class Knowledge:
     profession_names: Mapping[str, str] = field(default_factory=dict)
     delegation_provisions: Mapping[str, ProvisionFact] = field(default_factory=dict)
     organisation_names: Mapping[str, str] = field(default_factory=dict)
+    training: Mapping[str, TrainingFact] = field(default_factory=dict)  # competence slug → how it is gained
 
     def __post_init__(self) -> None:
         unknown = set(self.delegation_provisions) - DELEGATION_ROLES
@@ -251,6 +302,7 @@ class Knowledge:
         _set(self, "profession_names", _frozen_mapping(self.profession_names))
         _set(self, "organisation_names", _frozen_mapping(self.organisation_names))
         _set(self, "delegation_provisions", _frozen_mapping(self.delegation_provisions))
+        _set(self, "training", _frozen_mapping(self.training))
         _set(self, "educations", tuple(self.educations))
         by_competence: dict[str, list[EducationFact]] = {}
         for e in self.educations:

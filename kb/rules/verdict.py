@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from .facts import ProvisionFact
+from .facts import EvidenceFact, ProvisionFact
 
 REASON_KINDS = frozenset({"legal", "organisational", "competence"})
 
@@ -130,6 +130,26 @@ class MissingCompetence:
         }
 
 
+FIT_LABELS_DA = {"recommended": "Anbefalet", "trainable": "Kan oplæres", "requires_education": "Kræver uddannelse"}
+EFFORT_LABELS_DA = {"none": "Ingen", "oplæring": "Oplæring", "kursus": "Kursus", "uddannelse": "Uddannelse"}
+_FIT_ORDER = ("recommended", "trainable", "requires_education")
+
+
+@dataclass(frozen=True)
+class Training:
+    """What closing a group's competence gap for a task takes (kb.rules.fit): the largest ``effort`` of its gaps,
+    the typical ``hours`` of those closable by oplæring or a course (None when an education is needed or a gap's
+    hours are not known), and the education offers (slug, name) that give the missing competences."""
+
+    effort: str = "none"
+    hours: int | None = 0
+    offers: tuple[tuple[str, str], ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"effort": self.effort, "effort_label": EFFORT_LABELS_DA[self.effort], "hours": self.hours,
+                "offers": [{"slug": slug, "name": name} for slug, name in self.offers]}
+
+
 @dataclass(frozen=True)
 class Result:
     """The verdict for one profession, with conditions, the competence gap and the reasons behind it.
@@ -143,6 +163,30 @@ class Result:
     missing_competences: tuple[MissingCompetence, ...] = ()
     reasons: tuple[Reason, ...] = ()
     delegable_from: tuple[str, ...] = ()
+    fit: str | None = None  # recommended | trainable | requires_education (kan), beside the verdict (må)
+    training: Training = Training()
+    evidence: tuple[EvidenceFact, ...] = ()  # the reports' proposals and practice naming this group for the task
+
+    @property
+    def legal(self) -> str:
+        """The legal answer alone: independent, delegation or not_allowed (the verdict without the gap)."""
+        if self.verdict is Verdict.NOT_ALLOWED:
+            return "not_allowed"
+        return "delegation" if self.verdict.by_delegation else "independent"
+
+    @property
+    def realistic(self) -> bool:
+        """May, and can with no more than oplæring or a course: the takers a leader can act on."""
+        return self.fit in ("recommended", "trainable")
+
+    @property
+    def fit_rank(self) -> int:
+        """0 recommended, 1 trainable, 2 requires_education, 3 not allowed."""
+        return _FIT_ORDER.index(self.fit) if self.fit is not None else len(_FIT_ORDER)
+
+    @property
+    def fit_label(self) -> str | None:
+        return FIT_LABELS_DA[self.fit] if self.fit is not None else None
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict (only str, bool, None, lists and dicts)."""
@@ -154,4 +198,10 @@ class Result:
             "missing_competences": [m.to_dict() for m in self.missing_competences],
             "reasons": [r.to_dict() for r in self.reasons],
             "delegable_from": list(self.delegable_from),
+            "legal": self.legal,
+            "fit": self.fit,
+            "fit_label": self.fit_label,
+            "training": self.training.to_dict(),
+            "evidence": [{"kind": e.kind, "summary": e.summary, "from": e.from_, "sources": list(e.sources)}
+                         for e in self.evidence],
         }

@@ -21,3 +21,12 @@ EVIDENCE_KINDS = ("proposal", "practice", "pilot", "evaluation")
 COMPETENCE_KINDS = ("knowledge", "skill")
 # The who-may verdicts, best first (kb.rules.verdict.Verdict has them as an enum).
 VERDICTS = ("independent", "independent_after_training", "delegation", "delegation_after_training", "not_allowed")
+# How a competence gap is closed (issue 19), smallest first: nothing to close, on-the-job training (oplæring), a
+# course (kursus), or only a further or different education (uddannelse).
+TRAINING_EFFORTS = ("none", "oplæring", "kursus", "uddannelse")
+# What closes a competence for a group whose basic education fits (a competence's curated training).
+COMPETENCE_TRAINING = TRAINING_EFFORTS[1:]
+# Can the group realistically take the task (kan), beside whether it may (må): best first; None when not allowed.
+FITS = ("recommended", "trainable", "requires_education")
+# The legal answer alone, without the competence gap.
+LEGAL_ANSWERS = ("independent", "delegation", "not_allowed")

@@ -137,6 +137,11 @@ def dec_int(text: str) -> Optional[int]:
     return int(number)
 
 
+def dec_int_or_zero(text: str) -> int:
+    """A whole number where an empty cell means 0 (a competence's education level: open to every group)."""
+    return dec_int(text) or 0
+
+
 def _number(value: Any) -> str:
     if value is None:
         return ""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable
 
 from kb.transfer.cells import (
-    Cell, _lengths, dec_bool, dec_citations, dec_evidence, dec_int, dec_list, dec_optional, dec_requirements, dec_shortage, dec_slug_set, dec_terms, dec_text, enc_bool, enc_citations, enc_evidence, enc_int, enc_list, enc_requirements, enc_shortage, enc_text, limited,
+    Cell, _lengths, dec_bool, dec_citations, dec_evidence, dec_int, dec_int_or_zero, dec_list, dec_optional, dec_requirements, dec_shortage, dec_slug_set, dec_terms, dec_text, enc_bool, enc_citations, enc_evidence, enc_int, enc_list, enc_requirements, enc_shortage, enc_text, limited,
 )
 
 
@@ -46,7 +46,12 @@ COLUMNS: dict[str, list[Column]] = {
         Column("settings", **_SLUGS), Column("competences", **_SLUGS),
         Column("shortage", encode=enc_shortage, decode=dec_shortage, structured=True), Column("sources", **_SOURCES),
     ],
-    "competence": _text("slug", "name", "name_en", "kind", "description"),
+    "competence": [
+        *_text("slug", "name", "name_en", "kind", "description"), Column("training_effort", **_OPTIONAL),
+        Column("training_hours", encode=enc_int, decode=dec_int),
+        Column("training_min_level", encode=enc_int, decode=dec_int_or_zero), Column("training_basis", **_SLUGS),
+        Column("training_note"), Column("training_sources", **_SOURCES),
+    ],
     "rule": [
         *_text("slug", "task"), Column("profession", **_OPTIONAL), Column("all_professions", **_BOOL),
         Column("except_professions", **_SLUGS), *_text("effect", "kind"), Column("provision", **_OPTIONAL),

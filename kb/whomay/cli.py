@@ -7,6 +7,7 @@ import textwrap
 import click
 from flask.cli import with_appcontext
 
+from kb.rules import EFFORT_LABELS_DA
 from kb.whomay.service import BadContext, matrix_by_slug, parse_context
 
 
@@ -41,12 +42,16 @@ def who_may_command(task, profession, setting, complexity, on, organisation, rea
                f"patienter {context.complexity or 'ikke angivet'}; "
                f"organisation {context.organisation or 'ingen (kun lov og nationale aftaler)'}\n")
     width = max(len(matrix.name(r.profession)) for r in results)
-    click.echo(f"{'Faggruppe':<{width}}  {'Afgørelse':<30}  Mangler")
-    click.echo(f"{'-' * width}  {'-' * 30}  {'-' * 20}")
+    click.echo(f"{'Faggruppe':<{width}}  {'Må (afgørelse)':<30}  {'Kan (egnethed)':<18}  {'Oplæring':<18}  Mangler")
+    click.echo(f"{'-' * width}  {'-' * 30}  {'-' * 18}  {'-' * 18}  {'-' * 20}")
     for r in results:
         missing = ", ".join(mc.name for mc in r.missing_competences) or "-"
-        click.echo(f"{matrix.name(r.profession):<{width}}  {r.verdict.label_da:<30}  {missing}")
+        click.echo(f"{matrix.name(r.profession):<{width}}  {r.verdict.label_da:<30}  {r.fit_label or '-':<18}  "
+                   f"{_training(r):<18}  {missing}")
         if reasons:
+            for e in r.evidence:
+                click.echo(textwrap.fill(f"belæg ({e.kind}): {e.summary} [{'; '.join(e.sources)}]", 110,
+                                         initial_indent=" " * (width + 2), subsequent_indent=" " * (width + 4)))
             for c in r.conditions:
                 click.echo(textwrap.fill(f"betingelse: {c}", 110, initial_indent=" " * (width + 2),
                                          subsequent_indent=" " * (width + 4)))
@@ -54,3 +59,11 @@ def who_may_command(task, profession, setting, complexity, on, organisation, rea
                 cite = f" [{reason.provision.act} {reason.provision.ref}]" if reason.provision else ""
                 click.echo(textwrap.fill(f"{reason.kind}: {reason.text}{cite}", 110,
                                          initial_indent=" " * (width + 2), subsequent_indent=" " * (width + 4)))
+
+
+def _training(r) -> str:
+    """"Oplæring, 8 t", "Uddannelse", "-" (nothing to close, or not allowed)."""
+    if r.fit is None or r.training.effort == "none":
+        return "-"
+    label = EFFORT_LABELS_DA[r.training.effort]
+    return f"{label}, {r.training.hours} t" if r.training.hours else label

@@ -14,7 +14,8 @@ from kb import models as m
 from kb.extensions import db
 from kb.knowledge_state import cached
 from kb.models.education import education_competence, education_target
-from kb.rules import Context, EducationFact, Knowledge, ProfessionFact
+from kb.models.competence import competence_basis
+from kb.rules import Context, EducationFact, Knowledge, ProfessionFact, TrainingFact
 from kb.whomay.task_facts import provision_facts
 
 # The general provisions the engine cites when it explains delegation and freedom to treat (seed slugs).
@@ -90,6 +91,7 @@ def _build_catalogue() -> Catalogue:
     targets = _slug_sets(education_target, "education_id", m.Profession)
     by_slug = {p.slug: p for p in provision_facts().values() if p.slug in DELEGATION_PROVISION_SLUGS.values()}
     competence_rows = db.session.execute(sa.select(m.Competence.slug, m.Competence.name, m.Competence.name_en)).all()
+    training = _training()
     orgs = db.session.scalars(sa.select(m.Organisation).options(selectinload(m.Organisation.parent))).all()
     knowledge = Knowledge(
         competence_names={slug: name for slug, name, _ in competence_rows},
@@ -99,6 +101,7 @@ def _build_catalogue() -> Catalogue:
         profession_names={r.slug: r.name for r in rows},
         delegation_provisions={role: by_slug[s] for role, s in DELEGATION_PROVISION_SLUGS.items() if s in by_slug},
         organisation_names={o.slug: o.name for o in orgs},
+        training=training,
     )
     names_en = {"profession": {r.slug: r.name_en for r in rows if r.name_en},
                 "competence": {slug: en for slug, _, en in competence_rows if en},
@@ -108,6 +111,20 @@ def _build_catalogue() -> Catalogue:
     return Catalogue(professions=professions, knowledge=knowledge,
                      names_en=MappingProxyType({k: MappingProxyType(v) for k, v in names_en.items()}),
                      organisations=MappingProxyType({o.slug: tuple(o.chain()[1:]) for o in orgs}))
+
+
+def _training() -> dict[str, TrainingFact]:
+    """How each curated competence is gained (competence.training_*), with the basis it builds on."""
+    c, basis_c = m.Competence.__table__, competence_basis.c
+    basis: dict[int, set[str]] = {}
+    for owner, slug in db.session.execute(
+            sa.select(basis_c.competence_id, m.Competence.slug).join(m.Competence, m.Competence.id == basis_c.basis_id)):
+        basis.setdefault(owner, set()).add(slug)
+    rows = db.session.execute(sa.select(c.c.id, c.c.slug, c.c.training_effort, c.c.training_hours,
+                                        c.c.training_min_level).where(c.c.training_effort.is_not(None))).all()
+    return {r.slug: TrainingFact(competence=r.slug, effort=r.training_effort, hours=r.training_hours,
+                                 min_level=r.training_min_level, basis=frozenset(basis.get(r.id, ())))
+            for r in rows}
 
 
 def make_context(setting: str | None = None, complexity: str | None = None, on: date | None = None,

@@ -72,8 +72,16 @@ class Matrix:
     catalogue: Catalogue
 
     def by_verdict(self) -> list[tuple[Verdict, list[Result]]]:
-        groups = [(v, [r for r in self.results if r.verdict is v]) for v in Verdict]
-        return [(v, rs) for v, rs in groups if rs]
+        return _grouped(self.results)
+
+    def best(self) -> list[Result]:
+        """"Bedst egnede": the realistic takers (may, and can with at most oplæring or a course), best first."""
+        return [r for r in self.results if r.realistic][:BEST_TAKERS]
+
+    def rest_by_verdict(self) -> list[tuple[Verdict, list[Result]]]:
+        """Everyone not among the best, grouped by verdict (the page shows them collapsed)."""
+        best = {r.profession for r in self.best()}
+        return _grouped([r for r in self.results if r.profession not in best])
 
     def name(self, slug: str) -> str:
         return self.catalogue.knowledge.profession_name(slug)
@@ -81,6 +89,57 @@ class Matrix:
     def display_name(self, slug: str) -> str:
         """The profession's name in the UI language (pages); `name` stays Danish for the API and the CLI."""
         return self.catalogue.display_name(slug)
+
+
+BEST_TAKERS = 6  # what a leader can weigh at a glance; the rest stay one click away
+
+
+def _grouped(results: list[Result]) -> list[tuple[Verdict, list[Result]]]:
+    groups = [(v, [r for r in results if r.verdict is v]) for v in Verdict]
+    return [(v, rs) for v, rs in groups if rs]
+
+
+@dataclass(frozen=True)
+class Difference:
+    """Where the answer for a group differs from the one shown: in a setting and/or an organisation the context left
+    open ("I psykiatrien (Region Midtjylland): må ikke – aftale")."""
+
+    setting: str | None
+    organisation: str | None
+    profession: str
+    result: Result
+
+    @property
+    def kinds(self) -> tuple[str, ...]:
+        """legal / organisational: what the differing answer rests on (competence reasons left out)."""
+        return tuple(dict.fromkeys(r.kind for r in self.result.reasons if r.kind != "competence"))
+
+
+def differences(matrix: Matrix) -> list[Difference]:
+    """The answers that differ in the settings and organisations the task's rules and provisions name, where the
+    context leaves the setting (``Alle miljøer``) or the organisation open: a page showing all settings states
+    them instead of hiding them. By setting, organisation, then the matrix's order of groups."""
+    task, context, catalogue = matrix.task, matrix.context, matrix.catalogue
+    settings = {r.setting for r in task.rules if r.setting} if context.setting is None else set()
+    organisations = set()
+    if context.organisation is None:
+        organisations = {r.scope_organisation for r in task.rules if r.scope_organisation} | \
+            {p.organisation for p in task.provisions if p.organisation}
+    variants = {(s, None) for s in settings} | {(None, o) for o in organisations} | \
+        {(r.setting, r.scope_organisation) for r in task.rules
+         if r.setting in settings and r.scope_organisation in organisations}
+    base = {r.profession: r for r in matrix.results}
+    out = []
+    for setting, organisation in sorted(variants, key=lambda v: (v[0] or "", v[1] or "")):
+        ctx = make_context(setting or context.setting, context.complexity, context.on,
+                           organisation or context.organisation)
+        for r in who_may(task, catalogue.professions, ctx, catalogue.knowledge):
+            shown = base.get(r.profession)
+            if shown is not None and (r.verdict, r.fit) != (shown.verdict, shown.fit):
+                out.append(Difference(setting, organisation, r.profession, r))
+    order = {r.profession: n for n, r in enumerate(matrix.results)}
+    out.sort(key=lambda d: (d.setting or "", d.organisation or "", order.get(d.profession, 0)))
+    return out
 
 
 def matrix_for(task: TaskFact, context: Context, catalogue: Catalogue | None = None) -> Matrix:
@@ -112,19 +171,22 @@ class Shiftable:
         chosen = self.shortlist[offset:None if limit is None else offset + limit]
         return explain(chosen, self.catalogue.professions, self.context, self.catalogue.knowledge)
 
-    def taker_counts(self) -> list[tuple[str, dict[Verdict, int]]]:
-        """Per taker, how many of all the tasks it is shortlisted for, by verdict; most tasks first, then name."""
-        counts: dict[str, dict[Verdict, int]] = {}
+    def taker_counts(self) -> list[tuple[str, dict[str, int]]]:
+        """Per taker, how many of all the tasks it is shortlisted for (as a realistic taker), by fit (recommended,
+        trainable); most tasks first, then name."""
+        counts: dict[str, dict[str, int]] = {}
         for item in self.shortlist:
-            for slug, verdict in item.takers:
+            for slug, _verdict, fit in item.takers:
                 per = counts.setdefault(slug, {})
-                per[verdict] = per.get(verdict, 0) + 1
+                per[fit] = per.get(fit, 0) + 1
         name = self.catalogue.knowledge.profession_name
         return sorted(counts.items(), key=lambda kv: (-sum(kv[1].values()), name(kv[0]), kv[0]))
 
 
-def shiftable_for(profession_slug: str, context: Context, limit_takers: int = 5) -> Shiftable | None:
-    """Tasks the group holds that another group may take over, each with its best takers; None if unknown slug.
+def shiftable_for(profession_slug: str, context: Context, limit_takers: int = 5,
+                  recommended_only: bool = False) -> Shiftable | None:
+    """Tasks the group holds that another group can and may take over, each with its best realistic takers (only
+    the recommended ones with ``recommended_only``); None if unknown slug.
 
     The ranked shortlist is kept per process and knowledge version (kb.knowledge_state): building it reads every
     task the group holds, which for nurses on a national catalogue is 16,000 tasks."""
@@ -135,10 +197,11 @@ def shiftable_for(profession_slug: str, context: Context, limit_takers: int = 5)
 
     def build() -> tuple[Shortlisted, ...]:
         return tuple(shortlist(holder, load_task_facts_held_by(profession_slug), catalogue.professions, context,
-                               catalogue.knowledge, limit_takers))
+                               catalogue.knowledge, limit_takers, fits))
 
+    fits = ("recommended",) if recommended_only else ("recommended", "trainable")
     items = cached(db.session, _family("whomay.shortlist", context),
-                   f"{profession_slug}|{_context_key(context)}|{limit_takers}", build)
+                   f"{profession_slug}|{_context_key(context)}|{limit_takers}|{','.join(fits)}", build)
     return Shiftable(holder=profession_slug, shortlist=items, context=context, catalogue=catalogue)
 
 

@@ -20,7 +20,7 @@ from kb.knowledge_state import cached
 from kb.models.law import provision_reserved_to
 from kb.models.rule import rule_exception
 from kb.models.task import task_holder, task_provision
-from kb.rules import ProvisionFact, Requirement, RuleFact, TaskFact
+from kb.rules import EvidenceFact, ProvisionFact, Requirement, RuleFact, TaskFact
 
 
 @dataclass(frozen=True)
@@ -121,13 +121,46 @@ def load_task_facts_by_id(where: sa.ColumnElement[bool], order_by=(m.Task.title,
         rules.setdefault(r.task_id, []).append(_rule_fact(
             look, r.id, r.slug, r.profession_id, r.effect, r.kind, r.provision_id, r.setting_id, r.complexity,
             r.conditions, r.note, r.organisation_id))
+    ev = m.Evidence.__table__
+    evidence_rows = per_task(ev.c.id, ev.c.taker_id, ev.c.from_profession_id, ev.c.kind, ev.c.summary, table=ev,
+                             order=(ev.c.id,))
+    sources = _evidence_sources(sa.select(ev.c.id).join(chosen, chosen.c.id == ev.c.task_id)) \
+        if evidence_rows else {}
+    evidence: dict[int, list[EvidenceFact]] = {}
+    for r in evidence_rows:
+        evidence.setdefault(r.task_id, []).append(_evidence_fact(look, r.taker_id, r.from_profession_id, r.kind,
+                                                                 r.summary, sources.get(r.id, ())))
     tasks = s.execute(sa.select(m.Task.id, m.Task.slug, m.Task.title, m.Task.category)
                       .join(chosen, chosen.c.id == m.Task.id).order_by(*order_by)).all()
     return {t.id: TaskFact(slug=t.slug, title=t.title, category=t.category,
                            provisions=tuple(sorted(provisions[t.id], key=_slug)) if t.id in provisions else (),
                            requirements=tuple(requirements.get(t.id, ())), rules=tuple(rules.get(t.id, ())),
-                           holders=frozenset(holders.get(t.id, ())))
+                           holders=frozenset(holders.get(t.id, ())), evidence=tuple(evidence.get(t.id, ())))
             for t in tasks}
+
+
+def _evidence_fact(look: _Lookups, taker_id, from_id, kind, summary, sources) -> EvidenceFact:
+    return EvidenceFact(taker=look.professions[taker_id], kind=kind, summary=summary or "",
+                        from_=look.professions.get(from_id) if from_id is not None else None, sources=tuple(sources))
+
+
+def _evidence_sources(evidence_ids) -> dict[int, tuple[str, ...]]:
+    """Evidence id → its citations as labels ("seed-000 L1295-1390", an address), in citation order."""
+    c = m.SourceCitation.__table__
+    rows = db.session.execute(
+        sa.select(c.c.evidence_id, m.SourceDocument.slug, c.c.line_from, c.c.line_to, c.c.url)
+        .outerjoin(m.SourceDocument, m.SourceDocument.id == c.c.document_id)
+        .where(c.c.evidence_id.in_(evidence_ids)).order_by(c.c.id)).all()
+    out: dict[int, list[str]] = {}
+    for evidence_id, document, line_from, line_to, url in rows:
+        if document:
+            label = document + (f" L{line_from}" if line_from else "") + \
+                (f"-{line_to}" if line_to and line_to != line_from else "")
+        else:
+            label = url
+        if label:
+            out.setdefault(evidence_id, []).append(label)
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def _slug(fact: ProvisionFact) -> str:
@@ -135,7 +168,8 @@ def _slug(fact: ProvisionFact) -> str:
 
 
 def load_task_fact(slug: str) -> TaskFact | None:
-    """One published task's facts, or None: the task row, then its four collections in one UNION ALL.
+    """One published task's facts, or None: the task row, then its five collections in one UNION ALL (and the
+    evidence's citations, when it has evidence).
 
     The who-may API and the task page ask for one task per request; on PostgreSQL each statement is a round trip,
     so one statement for the collections instead of four (docs/benchmark.md)."""
@@ -158,8 +192,10 @@ def load_task_fact(slug: str) -> TaskFact | None:
                    *[sa.cast(c if c is not None else sa.null(), text).label(f"t{i}") for i, c in enumerate(texts)]]
         return sa.select(*columns).where(table.c.task_id == task.id)
 
-    req, rule = m.TaskRequirement.__table__, m.Rule.__table__
+    req, rule, ev = m.TaskRequirement.__table__, m.Rule.__table__, m.Evidence.__table__
     rows = s.execute(sa.union_all(
+        part("e", ev, order_int=ev.c.id, ints=(ev.c.taker_id, ev.c.from_profession_id, ev.c.id),
+             texts=(ev.c.kind, ev.c.summary)),
         part("h", task_holder, ints=(task_holder.c.profession_id,)),
         part("p", task_provision, ints=(task_provision.c.provision_id,)),
         part("q", req, order_int=req.c.id, ints=(req.c.competence_id,), texts=(req.c.level, req.c.complexity)),
@@ -167,9 +203,11 @@ def load_task_fact(slug: str) -> TaskFact | None:
              ints=(rule.c.profession_id, rule.c.provision_id, rule.c.setting_id, rule.c.id, rule.c.organisation_id),
              texts=(rule.c.slug, rule.c.effect, rule.c.kind, rule.c.complexity, rule.c.conditions, rule.c.note)),
     ).order_by(sa.text("part"), sa.text("oi"), sa.text("ot"))).all()
-    holders, provisions, requirements, rules = set(), [], [], []
+    holders, provisions, requirements, rules, evidence = set(), [], [], [], []
     for r in rows:
-        if r.part == "h":
+        if r.part == "e":
+            evidence.append(r)
+        elif r.part == "h":
             holders.add(look.professions[r.n0])
         elif r.part == "p":
             provisions.append(look.provisions[r.n0])
@@ -178,9 +216,12 @@ def load_task_fact(slug: str) -> TaskFact | None:
         else:
             rules.append(_rule_fact(look, r.n3, r.t0, r.n0, r.t1, r.t2, r.n1, r.n2, r.t3,
                                     json.loads(r.t4) if r.t4 else None, r.t5, r.n4))
+    sources = _evidence_sources([r.n2 for r in evidence]) if evidence else {}
     return TaskFact(slug=task.slug, title=task.title, category=task.category,
                     provisions=tuple(sorted(provisions, key=_slug)), requirements=tuple(requirements),
-                    rules=tuple(rules), holders=frozenset(holders))
+                    rules=tuple(rules), holders=frozenset(holders),
+                    evidence=tuple(_evidence_fact(look, r.n0, r.n1, r.t0, r.t1, sources.get(r.n2, ()))
+                                   for r in evidence))
 
 
 def load_task_facts_held_by(profession_slug: str) -> list[TaskFact]:

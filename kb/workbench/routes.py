@@ -1,7 +1,6 @@
-"""Pick a profession; see the tasks it holds that others may take over, grouped by taker and verdict."""
+"""Pick a profession; see the tasks it holds that others can and may take over: one row per task with its best three
+realistic takers (kan og må), filtered by setting and "kun anbefalede"."""
 from __future__ import annotations
-
-from collections import defaultdict
 
 import sqlalchemy as sa
 from flask import abort, render_template, request, url_for
@@ -12,11 +11,11 @@ from kb import models as m
 from kb.auth.roles import PLANNERS, has_role
 from kb.extensions import db
 from kb.i18n import english
-from kb.rules import Verdict
 from kb.whomay.service import BadContext, parse_context, shiftable_for
 from kb.workbench import bp
 
 PER_PAGE = 50  # tasks per page: nurses hold 16,000 on a national catalogue
+TAKERS = 3  # the best realistic takers a row shows: what a leader weighs for one task
 
 
 @bp.get("/flyt")
@@ -32,7 +31,8 @@ def move_away():
         context = parse_context(request.args)
     except BadContext as exc:
         abort(400, description=str(exc))
-    found = shiftable_for(slug, context)
+    recommended_only = request.args.get("anbefalede") == "1"
+    found = shiftable_for(slug, context, limit_takers=TAKERS, recommended_only=recommended_only)
     try:
         page = max(1, int(request.args.get("side", 1)))
     except ValueError:
@@ -41,13 +41,6 @@ def move_away():
     page = min(page, pages)
     items = found.page((page - 1) * PER_PAGE, PER_PAGE)
     catalogue = found.catalogue
-    # This page's tasks grouped as taker → verdict → [(task, result)], takers ordered by how many they could take
-    by_taker: dict[str, dict[Verdict, list]] = defaultdict(lambda: defaultdict(list))
-    for task, takers in items:
-        for result in takers:
-            by_taker[result.profession][result.verdict].append((task, result))
-    ordered = sorted(by_taker.items(), key=lambda kv: (-sum(len(v) for v in kv[1].values()),
-                                                       catalogue.knowledge.profession_name(kv[0])))
 
     def link(side: int) -> str:
         return url_for("workbench.move_away", **{**request.args.to_dict(), "side": side})
@@ -61,8 +54,9 @@ def move_away():
     # The engine's task facts carry the Danish title only; English titles come from the table.
     titles = {} if not english() else dict(db.session.execute(
         sa.select(m.Task.slug, m.Task.title_en).where(m.Task.title_en != "")).all())
+    settings = db.session.scalars(sa.select(m.Setting).order_by(m.Setting.name)).all()
     return render_template("workbench/move_away.html", professions=professions, holder=holder, items=items,
-                           by_taker=ordered, names=catalogue.display_name, plans=plans, total=found.total,
+                           names=catalogue.display_name, plans=plans, total=found.total,
                            taker_counts=found.taker_counts(), page=page, pages=pages, link=link,
-                           can_plan=has_role(PLANNERS), held=held, Verdict=Verdict,
-                           catalogue=catalogue, titles=titles)
+                           can_plan=has_role(PLANNERS), held=held, catalogue=catalogue, titles=titles,
+                           settings=settings, context=context, recommended_only=recommended_only)

@@ -30,9 +30,12 @@ def test_task_page_shows_who_may_and_why(page):
     page.goto("/tasks/tage-venoes-blodproeve?date=2025-01-01")
     assert page.locator("h1").inner_text() == "Tage venøs blodprøve"
     matrix = page.locator("#hvem-maa")
-    assert "Hvem må overtage opgaven?" in matrix.locator("h2").inner_text()
+    assert "Hvem kan og må overtage opgaven?" in matrix.locator("h2").inner_text()
     nurse = matrix.locator('li[data-profession="sygeplejerske"]')
-    nurse.locator("summary").click()
+    assert "Må: Selvstændigt" in nurse.locator(".badge.verdict").inner_text()
+    assert nurse.locator(".badge.fit").inner_text().startswith("Kan: ")  # "can" shown beside "may"
+    if not nurse.locator("ul.reasons").is_visible():  # the first of "Bedst egnede" is open already
+        nurse.locator("summary").click()
     reasons = nurse.locator("ul.reasons")
     assert reasons.is_visible()
     assert "forbeholdt" in reasons.inner_text()
@@ -41,8 +44,8 @@ def test_task_page_shows_who_may_and_why(page):
     page.fill("input[name=date]", "2023-06-01")
     page.click("form.context button[type=submit]")
     page.wait_for_url(re.compile(r"date=2023-06-01"))
-    heading = page.locator('li[data-profession="sygeplejerske"]').locator("xpath=ancestor::ul[1]/preceding-sibling::h3[1]")
-    assert "Ved delegation" in heading.inner_text()
+    badge = page.locator('li[data-profession="sygeplejerske"] .badge.verdict')
+    assert "Ved delegation" in badge.inner_text()
 
 
 def test_plan_three_tasks_and_read_the_fte_freed(page, login):

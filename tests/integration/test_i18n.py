@@ -119,10 +119,10 @@ def test_task_page_shows_english_title(app, client):
         slug, title, title_en = task.slug, task.title, task.title_en
     page = _page(client, f"/tasks/{slug}?lang=en")
     assert f"<h1>{title_en}</h1>" in page
-    assert "Who may take over the task?" in page
+    assert "Who can and may take over the task?" in page
     assert "Independently" in page or "By delegation" in page  # verdict labels come from the catalogue
     page = _page(client, f"/tasks/{slug}?lang=da")
-    assert f"<h1>{title}</h1>" in page and "Hvem må overtage opgaven?" in page
+    assert f"<h1>{title}</h1>" in page and "Hvem kan og må overtage opgaven?" in page
 
 
 @pytest.mark.parametrize("path", ["/professions/", "/law/", "/competences/", "/educations/", "/flyt",

@@ -146,14 +146,14 @@ def test_competence_and_education_pages(app, client):
     assert client.get("/educations/nej").status_code == 404 and client.get("/competences/nej").status_code == 404
 
 
-TAKEOVER_GROUP = re.compile(r'<summary class="verdict ([a-z_]+)">([^<(]*) \((\d+)\)</summary>\s*<ul>(.*?)</ul>', re.S)
+TAKEOVER_GROUP = re.compile(r'<summary class="fit ([a-z_]+)">([^<(]*) \((\d+)\)</summary>\s*<ul>(.*?)</ul>', re.S)
 TAKEOVER_TASK = re.compile(r'<li><a href="/tasks/([^"]+)">([^<]*)</a>')
 
 
-def _takeover_oracle(slug: str, context) -> dict:
+def _takeover_oracle(slug: str, context, by: str = "verdict") -> dict:
     """What the engine says the profession may take over, asked task by task: every published task (the ORM
     mapping of tests/orm_facts.py, not the app's loader) that neither it, its parent nor a specialisation of it
-    holds, with a verdict other than not_allowed — {verdict: sorted [(task slug, title)]}."""
+    holds, with a verdict other than not_allowed — {verdict (or fit): sorted [(task slug, title)]}."""
     from kb.rules import Verdict, who_may_one
     from kb.whomay.facts import load_catalogue
     from tests.orm_facts import TASK_LOADS, task_fact
@@ -168,14 +168,14 @@ def _takeover_oracle(slug: str, context) -> dict:
     for task in tasks:
         if {h.slug for h in task.holders} & own:
             continue
-        verdict = who_may_one(task_fact(task), profession, context, catalogue.knowledge).verdict
-        if verdict is not Verdict.NOT_ALLOWED:
-            expected.setdefault(verdict, []).append((task.slug, task.title))
+        result = who_may_one(task_fact(task), profession, context, catalogue.knowledge)
+        if result.verdict is not Verdict.NOT_ALLOWED:
+            expected.setdefault(result.verdict if by == "verdict" else result.fit, []).append((task.slug, task.title))
     return {verdict: sorted(items) for verdict, items in expected.items()}
 
 
 def test_profession_page_lists_tasks_it_may_take_over(app, client):
-    from kb.models.enums import VERDICT_LABELS
+    from kb.models.enums import FIT_LABELS
     from kb.rules import Verdict
     from kb.whomay.facts import make_context
     from kb.whomay.service import takeover_for
@@ -186,7 +186,8 @@ def test_profession_page_lists_tasks_it_may_take_over(app, client):
                                       .where(m.Profession.slug == "social-og-sundhedsassistent")))
         unknown = takeover_for("findes-ikke", make_context())
         expected = _takeover_oracle("social-og-sundhedsassistent", make_context())
-        labels = {v.value: str(VERDICT_LABELS[v.value]) for v in Verdict}
+        by_fit = _takeover_oracle("social-og-sundhedsassistent", make_context(), by="fit")
+        labels = {fit: str(label) for fit, label in FIT_LABELS.items()}
     assert unknown is None
     assert groups and all(v is not Verdict.NOT_ALLOWED for v, _ in groups)
     slugs = [task.slug for _, items in groups for task, _ in items]
@@ -196,16 +197,17 @@ def test_profession_page_lists_tasks_it_may_take_over(app, client):
     assert "Opgaver faggruppen kan overtage fra andre" in page
     first_task = groups[0][1][0][0]
     assert first_task.title in page
-    # Every task the engine allows, under its verdict's heading with the right count, best verdict first.
+    # Every task the engine allows, under its fit's heading with the right count, the recommended first.
     section = page[page.index('id="kan-overtage"'):]
     section = section[:section.index("</section>")]
     shown = {}
     for value, label, count, items in TAKEOVER_GROUP.findall(section):
         tasks = sorted(TAKEOVER_TASK.findall(items))
         assert label.strip() == labels[value] and int(count) == len(tasks), value
-        shown[Verdict(value)] = tasks
-    assert shown == expected
-    assert list(shown) == sorted(shown, key=lambda v: list(Verdict).index(v))
+        shown[value] = tasks
+    assert shown == by_fit
+    order = ["recommended", "trainable", "requires_education"]
+    assert list(shown) == sorted(shown, key=order.index)
 def _cited(app):
     """A report citation of a task: (task slug, report slug, first and last line, the report's path)."""
     with app.app_context():

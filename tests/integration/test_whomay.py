@@ -55,40 +55,46 @@ def test_unknown_slugs_are_404(client):
 
 
 class _Matrix(HTMLParser):
-    """The who-may matrix of a task page (templates/whomay/_matrix.html): its verdict headings
-    (<h3 class="verdict …">) and, for each <li data-profession=…>, (profession, the heading above it, its class)."""
+    """The who-may matrix of a task page (templates/whomay/_matrix.html): for each <li data-profession=…>,
+    (profession, its verdict class, its fit, whether it is under "Bedst egnede")."""
 
     def __init__(self):
         super().__init__()
-        self.headings: list[str] = []
-        self.entries: list[tuple[str, str | None, str | None]] = []
+        self.entries: list[tuple[str, str | None, str, bool]] = []
+        self._lists: list[bool] = []  # the open <ul>s: is it the "Bedst egnede" list?
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
-        classes = (a.get("class") or "").split()
-        if tag == "h3" and classes[:1] == ["verdict"] and len(classes) == 2:
-            self.headings.append(classes[1])
-        elif tag == "li" and "data-profession" in a:
-            self.entries.append((a["data-profession"], self.headings[-1] if self.headings else None,
-                                 a.get("class")))
+        if tag == "ul":
+            self._lists.append("best" in (a.get("class") or "").split())
+        elif tag == "li" and "data-profession" in a and "data-fit" in a:
+            self.entries.append((a["data-profession"], a.get("class"), a["data-fit"], any(self._lists)))
+
+    def handle_endtag(self, tag):
+        if tag == "ul" and self._lists:
+            self._lists.pop()
 
 
 def test_page_api_and_cli_say_the_same(app, client, runner):
     slug = _reserved_task(app)
-    api = {r["profession"]: r for r in client.get(f"/api/v1/tasks/{slug}/who-may").get_json()["results"]}
+    results = client.get(f"/api/v1/tasks/{slug}/who-may").get_json()["results"]
+    api = {r["profession"]: r for r in results}
     page = client.get(f"/tasks/{slug}").get_data(as_text=True)
-    # each profession appears on the page once, under the heading of its verdict
+    # each profession appears on the page once, with its verdict and its fit
     matrix = _Matrix()
     matrix.feed(page)
-    assert matrix.headings and all(heading == item for _, heading, item in matrix.entries)
-    on_page = {profession: heading for profession, heading, _ in matrix.entries}
+    on_page = {profession: (verdict, fit) for profession, verdict, fit, _ in matrix.entries}
     assert len(on_page) == len(matrix.entries), "a profession is listed twice"
-    assert on_page == {p: r["verdict"] for p, r in api.items()}
+    assert on_page == {p: (r["verdict"], r["fit"] or "") for p, r in api.items()}
+    # "Bedst egnede" are the first realistic takers of the engine's ranking, at most six
+    best = [p for p, _, _, in_best in matrix.entries if in_best]
+    assert best == [r["profession"] for r in results if r["fit"] in ("recommended", "trainable")][:6]
     cli = runner.invoke(args=["who-may", slug, "--no-reasons"])
     assert cli.exit_code == 0, cli.output
     for r in api.values():
         line = next(x for x in cli.output.splitlines() if x.startswith(r["profession_name"] + " "))
         assert Verdict(r["verdict"]).label_da in line
+        assert (r["fit_label"] or "-") in line
 
 
 def test_cli_filters_and_errors(app, runner):

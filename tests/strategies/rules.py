@@ -9,7 +9,10 @@ from datetime import date, timedelta
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
-from kb.rules import Context, EducationFact, Knowledge, ProfessionFact, ProvisionFact, Requirement, RuleFact, TaskFact
+from kb.rules import (
+    Context, EducationFact, EvidenceFact, Knowledge, ProfessionFact, ProvisionFact, Requirement, RuleFact, TaskFact,
+    TrainingFact,
+)
 
 # Per-test settings (not a global profile, so other test modules keep their own); no example database on disk. 200
 # examples a property; `make test-fast` asks for fewer (KB_PROPERTY_EXAMPLES=50) so every property still runs there.
@@ -73,13 +76,20 @@ requirements = st.builds(Requirement, competence=st.sampled_from(COMPETENCES),
                          level=st.sampled_from(["required", "desirable"]), complexity=st.sampled_from(COMPLEXITIES))
 
 
+evidence_items = st.builds(EvidenceFact, taker=st.sampled_from(ALL_SLUGS),
+                           kind=st.sampled_from(["proposal", "practice", "pilot", "evaluation"]),
+                           summary=st.just("Forslag"), from_=st.none() | st.sampled_from(ALL_SLUGS),
+                           sources=st.just(("seed-000 L1-2",)))
+
+
 def tasks(provision_strategy=None, rule_strategy=None):
     return st.builds(
         TaskFact, slug=st.just("t"), title=st.just("Opgave"), category=st.just("clinical"),
         provisions=st.lists(provision_strategy if provision_strategy is not None else provisions(), max_size=4).map(tuple),
         requirements=st.lists(requirements, max_size=4).map(tuple),
         rules=st.lists(rule_strategy if rule_strategy is not None else rules(), max_size=4).map(tuple),
-        holders=st.frozensets(st.sampled_from(ALL_SLUGS), max_size=2))
+        holders=st.frozensets(st.sampled_from(ALL_SLUGS), max_size=2),
+        evidence=st.lists(evidence_items, max_size=2).map(tuple))
 
 
 @st.composite
@@ -106,5 +116,10 @@ knowledges = st.builds(
                                   competences=st.frozensets(st.sampled_from(COMPETENCES), min_size=1),
                                   target_professions=st.frozensets(st.sampled_from(ALL_SLUGS), max_size=2)),
                         max_size=3).map(tuple),
+    # how each competence is gained (some have no training data: they count as needing an education)
+    training=st.dictionaries(st.sampled_from(COMPETENCES), st.sampled_from(COMPETENCES).flatmap(lambda c: st.builds(
+        TrainingFact, competence=st.just(c), effort=st.sampled_from(["oplæring", "kursus", "uddannelse"]),
+        hours=st.none() | st.integers(0, 40), min_level=st.integers(0, 6),
+        basis=st.frozensets(st.sampled_from(COMPETENCES), max_size=2)))),
     delegation_provisions=st.dictionaries(st.sampled_from(["delegation", "ramme_instruction", "duties", "unreserved"]),
                                           provisions(effects=("other",)), max_size=4))

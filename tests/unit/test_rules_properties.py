@@ -32,6 +32,32 @@ def test_one_more_competence_never_makes_a_verdict_worse(task, profession, conte
 
 
 @RULES
+@given(tasks(), professions(), contexts, knowledges, st.data())
+def test_more_competences_never_lower_the_fit(task, profession, context, knowledge, data):
+    extra = data.draw(st.frozensets(st.sampled_from(COMPETENCES), min_size=1), label="extra competences")
+    before = who_may_one(task, profession, context, knowledge)
+    after = who_may_one(task, replace(profession, competences=profession.competences | extra), context, knowledge)
+    assert after.legal == before.legal  # "can" never changes "may"
+    assert after.fit_rank <= before.fit_rank
+    if after.fit == before.fit and before.training.hours is not None:
+        assert after.training.hours is not None and after.training.hours <= before.training.hours
+    assert (after.fit is None) == (before.fit is None) == (before.verdict is Verdict.NOT_ALLOWED)
+
+
+@RULES
+@given(tasks(), profession_lists(), contexts, knowledges)
+def test_a_taker_needing_an_education_never_ranks_above_a_realistic_one(task, profs, context, knowledge):
+    ranked = rank(who_may(task, profs, context, knowledge), profs)
+    bands = [0 if r.realistic else 1 if r.fit == "requires_education" else 2 for r in ranked]
+    assert bands == sorted(bands)
+    for r in ranked:  # only a gap that needs an education makes a group unrealistic; a recommended one is small
+        if r.fit is not None:
+            assert (r.fit == "requires_education") == (r.training.effort == "uddannelse")
+        if r.fit == "recommended":
+            assert r.training.effort in ("none", "oplæring") and (r.training.hours or 0) <= 16
+
+
+@RULES
 @given(
     st.frozensets(st.sampled_from(SLUGS), min_size=1, max_size=2),
     tasks(provision_strategy=provisions(effects=("requires_written_instruction", "other")),

@@ -8,6 +8,7 @@ import pytest
 
 from kb.rules import (
     Context,
+    EvidenceFact,
     Knowledge,
     MissingCompetence,
     ProfessionFact,
@@ -16,17 +17,21 @@ from kb.rules import (
     Result,
     RuleFact,
     TaskFact,
+    Training,
+    TrainingFact,
     Verdict,
     rank,
     shiftable,
 )
 
 CTX = Context(on=date(2024, 6, 1))
-KNOW = Knowledge()
+KNOW = Knowledge(training={"venepunktur": TrainingFact("venepunktur", "oplæring", hours=8)})
 
 
-def res(slug, verdict=Verdict.INDEPENDENT, missing=0):
-    return Result(slug, verdict, missing_competences=tuple(MissingCompetence(f"k{i}", f"K{i}") for i in range(missing)))
+def res(slug, verdict=Verdict.INDEPENDENT, fit="recommended", hours=0, missing=0):
+    fit = None if verdict is Verdict.NOT_ALLOWED else fit
+    return Result(slug, verdict, missing_competences=tuple(MissingCompetence(f"k{i}", f"K{i}") for i in range(missing)),
+                  fit=fit, training=Training("oplæring" if hours else "none", hours))
 
 
 def prof(slug, shortage="unknown", level=0, parent=None, competences=()):
@@ -40,18 +45,29 @@ def order(results, professions):
 
 # --- rank ----------------------------------------------------------------------------------------------------------
 
-def test_verdict_comes_first_even_over_competence_gap_and_shortage():
-    results = [res("a", Verdict.NOT_ALLOWED), res("b", Verdict.DELEGATION), res("c", Verdict.INDEPENDENT_AFTER_TRAINING, 3),
-               res("d", Verdict.DELEGATION_AFTER_TRAINING), res("e", Verdict.INDEPENDENT)]
-    profs = [prof("a", "none"), prof("b", "none"), prof("c", "high", 9), prof("d", "none"), prof("e", "high", 9)]
-    assert order(results, profs) == ["e", "c", "b", "d", "a"]
+def test_realistic_takers_first_then_the_legal_answer_then_the_fit():
+    results = [res("a", Verdict.NOT_ALLOWED), res("b", Verdict.DELEGATION, "trainable"),
+               res("c", Verdict.INDEPENDENT_AFTER_TRAINING, "requires_education", None, 3),
+               res("d", Verdict.DELEGATION_AFTER_TRAINING, "recommended", 8, 1),
+               res("e", Verdict.INDEPENDENT_AFTER_TRAINING, "trainable", 20, 1), res("f", Verdict.INDEPENDENT)]
+    # shortage and education level would put them the other way round: they only break ties
+    profs = [prof("a", "none"), prof("b", "none"), prof("c", "none"), prof("d", "none"), prof("e", "high", 9),
+             prof("f", "high", 9)]
+    assert order(results, profs) == ["f", "e", "d", "b", "c", "a"]
 
 
-def test_fewer_missing_competences_first_within_a_verdict():
-    results = [res("a", Verdict.INDEPENDENT_AFTER_TRAINING, 3), res("b", Verdict.INDEPENDENT_AFTER_TRAINING, 1),
-               res("c", Verdict.INDEPENDENT_AFTER_TRAINING, 2)]
+def test_a_gap_needing_an_education_never_ranks_above_a_realistic_taker_whatever_its_legal_answer():
+    results = [res("own-right", Verdict.INDEPENDENT, "requires_education", None),
+               res("medhjaelp", Verdict.DELEGATION_AFTER_TRAINING, "trainable", 30, 2)]
+    assert order(results, [prof("own-right"), prof("medhjaelp")]) == ["medhjaelp", "own-right"]
+
+
+def test_fewer_training_hours_first_within_a_legal_answer_and_fit_unknown_hours_last():
+    results = [res("a", Verdict.INDEPENDENT_AFTER_TRAINING, "trainable", 30, 3),
+               res("b", Verdict.INDEPENDENT_AFTER_TRAINING, "trainable", 8, 1),
+               res("c", Verdict.INDEPENDENT_AFTER_TRAINING, "trainable", None, 1)]
     profs = [prof("a", "none", 0), prof("b", "high", 9), prof("c", "none", 0)]
-    assert order(results, profs) == ["b", "c", "a"]
+    assert order(results, profs) == ["b", "a", "c"]
 
 
 def test_shortage_order_puts_scarce_groups_last():
@@ -122,6 +138,23 @@ def test_shiftable_excludes_the_holder_its_specialisations_and_not_allowed_taker
     ]
     slugs = [r.profession for r in takers]
     assert "laege" not in slugs and "speciallaege" not in slugs and "laegesekretaer" not in slugs
+
+
+def test_shiftable_leaves_out_takers_who_would_need_an_education_and_lifts_those_a_report_names():
+    # venepunktur closable by oplæring only from education level 3: the porter (level 2) would need an education
+    know = Knowledge(training={"venepunktur": TrainingFact("venepunktur", "oplæring", hours=8, min_level=3)})
+    evidence = (EvidenceFact("social-og-sundhedsassistent", "proposal", "SSA tager blodprøver", "laege",
+                             ("seed-000 L1-2",)),)
+    blood = TaskFact("blodproeve", "Tage blodprøve", "clinical", (P74,), (Requirement("venepunktur", "required"),),
+                     (), frozenset({"laege"}), evidence)
+    (task, takers), = shiftable(LAEGE, [blood], ALL, CTX, know)
+    assert [(r.profession, r.fit) for r in takers] == [
+        ("social-og-sundhedsassistent", "recommended"),  # 8 hours of oplæring, and a report proposes it
+        ("sygeplejerske", "trainable"),  # no gap, but nothing says nurses take it over from physicians
+        ("specialsygeplejerske", "trainable"),
+        ("laegesekretaer", "trainable"),
+    ]
+    assert takers[0].evidence == evidence and takers[0].training == Training("oplæring", 8, ())
 
 
 def test_shiftable_from_a_specialisation_excludes_its_parent():

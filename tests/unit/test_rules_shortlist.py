@@ -12,16 +12,19 @@ from tests.strategies.rules import RULES, contexts, knowledges, profession_lists
 
 
 def _reference(holder, task_list, profs, context, knowledge, limit):
-    """The plain way: every taker's full verdict from the engine, ranked, not_allowed dropped."""
+    """The plain way: every taker's full verdict from the engine, ranked, only the realistic ones (allowed, fit
+    recommended or trainable) kept."""
     takers = takers_for(holder, profs)
     found = []
     for task in task_list:
         if holder.slug not in task.holders:
             continue
-        results = [r for r in who_may(task, takers, context, knowledge) if r.verdict is not Verdict.NOT_ALLOWED]
+        results = [r for r in who_may(task, takers, context, knowledge) if r.fit in ("recommended", "trainable")]
+        assert all(r.verdict is not Verdict.NOT_ALLOWED for r in results)
         if results:
             found.append((task, rank(results, profs)[:limit]))
-    found.sort(key=lambda item: (item[1][0].verdict.rank, item[0].title, item[0].slug))
+    found.sort(key=lambda item: (item[1][0].legal != "independent", item[1][0].fit != "recommended",
+                                 item[0].title, item[0].slug))
     return found
 
 
@@ -43,6 +46,6 @@ def test_shortlist_gives_the_engines_ranking_and_verdicts(catalogue, context, kn
     expected = _reference(holder, task_list, profs, context, knowledge, limit)
     short = shortlist(holder, task_list, profs, context, knowledge, limit)
     assert [(s.task.slug, s.takers) for s in short] == \
-        [(t.slug, tuple((r.profession, r.verdict) for r in results)) for t, results in expected]
+        [(t.slug, tuple((r.profession, r.verdict, r.fit) for r in results)) for t, results in expected]
     assert explain(short, profs, context, knowledge) == expected
     assert shiftable(holder, task_list, profs, context, knowledge, limit) == expected
