@@ -1,4 +1,4 @@
-"""`kb role-pdf <profession> -o file.pdf`: the role description PDF without a browser."""
+"""`kb role-pdf <profession> [--bilag] -o file.pdf`: the role description PDF without a browser."""
 from __future__ import annotations
 
 import sys
@@ -23,9 +23,10 @@ DEFAULT_BASE_URL = "http://127.0.0.1:5000/"  # where `make run` serves; links in
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="PDF-filen der skrives (standard: funktionsbeskrivelse-<faggruppe>.pdf).")
 @click.option("--organisation", help="Region eller kommune (slug), hvis egne aftaler skal regnes med.")
+@click.option("--bilag", "annex", is_flag=True, help="Tilføj bilaget med de fulde lister (alle opgaver).")
 @click.option("--base-url", default=DEFAULT_BASE_URL, show_default=True, help="Adressen links i PDF'en peger på.")
 @with_appcontext
-def role_pdf_command(profession, setting, complexity, on, organisation, output, base_url):
+def role_pdf_command(profession, setting, complexity, on, organisation, output, annex, base_url):
     """Skriv funktionsbeskrivelsen for faggruppen PROFESSION som PDF."""
     from kb.pdf.render import render_pdf
     from kb.pdf.service import role_description
@@ -38,14 +39,15 @@ def role_pdf_command(profession, setting, complexity, on, organisation, output, 
         except BadContext as exc:
             click.echo(f"Fejl: {exc}", err=True)
             sys.exit(1)
-        doc = role_description(profession, context)
+        doc = role_description(profession, context, annex=annex)
         if doc is None:
             click.echo(f"Fejl: ukendt faggruppe '{profession}'. Se listen under /professions/.", err=True)
             sys.exit(1)
         started = time.perf_counter()
         data = render_pdf("pdf/role.html", base_url, doc=doc, stamp=doc.stamp, made=datetime.now().astimezone())
         seconds = time.perf_counter() - started
-    target = Path(output or f"funktionsbeskrivelse-{profession}{'-' + setting if setting else ''}.pdf")
+    suffix = (f"-{setting}" if setting else "") + ("-bilag" if annex else "")
+    target = Path(output or f"funktionsbeskrivelse-{profession}{suffix}.pdf")
     # Written beside the target and renamed: a full disk or a missing folder leaves no half PDF behind.
     partial = target.with_name(target.name + ".part")
     try:

@@ -53,18 +53,28 @@ def _made() -> datetime:
     return datetime.now().astimezone()
 
 
+def _annex() -> bool:
+    """?bilag=1: the role description with its annex (the full lists); 0 or absent: without."""
+    raw = (request.args.get("bilag") or "").strip()
+    if raw not in ("", "0", "1"):
+        abort(400, description=gettext("'bilag' skal være 1 eller 0 (fik '%(value)s').", value=raw))
+    return raw == "1"
+
+
 @bp.get("/professions/<slug>/role.pdf")
 def role_description(slug: str):
-    """Funktionsbeskrivelse; ?setting=, ?complexity=, ?date= as on the profession page; ?plan=<id> for planners."""
+    """Funktionsbeskrivelse; ?setting=, ?complexity=, ?date= as on the profession page; ?bilag=1 adds the annex
+    with the full lists; ?plan=<id> for planners."""
     if db.session.scalar(sa.select(m.Profession.id).where(m.Profession.slug == slug)) is None:
         abort(404, description=gettext("Faggruppen findes ikke."))
     context = _context()
+    annex = _annex()
     plan, refused = _plan_from_args()
     if refused is not None:
         return refused
-    doc = service.role_description(slug, context, plan)
+    doc = service.role_description(slug, context, plan, annex=annex)
     data = render_pdf("pdf/role.html", request.url_root, doc=doc, stamp=doc.stamp, made=_made())
-    suffix = f"-{context.setting}" if context.setting else ""
+    suffix = (f"-{context.setting}" if context.setting else "") + ("-bilag" if annex else "")
     return pdf_response(data, f"funktionsbeskrivelse-{slug}{suffix}.pdf", private=plan is not None)
 
 

@@ -1,11 +1,14 @@
 """What the PDFs say, gathered from the same queries and engine calls as the pages.
 
-A role description (funktionsbeskrivelse) is the profession page turned into a document: what the group holds, what
-it may take over (kb.whomay.service.takeover_for), what is reserved to it by law and whether that can be delegated,
-its competences and the offers that give more, its legal basis and sources. The task sheet is the task page's
-who-may matrix; the plan PDF is kb.plans.service.summarise. Nothing here decides who may do what: the reserved
-area and who else may do each of its tasks are kb.whomay.service.reserved_area's; this module only gathers the
-records they name for print.
+A role description (funktionsbeskrivelse) is a document a leader can sign, 2–6 pages: purpose, legal basis (the
+group's reserved area, or that it acts as medhjælp under BEK nr. 1219/2009), the tasks it holds, the take-overs it
+can realistically do (kb.whomay.service.takeover_for, fit recommended or trainable) with conditions and training,
+what is reserved to it and whether that can be delegated, its competences and offers, and blank fields for unit,
+leader, date and signature. The full lists (every task held, every take-over by verdict, the law its reserved tasks
+cite, the profession's description and sources) are only in the annex (``annex=True``, ``?bilag=1``). The task
+sheet is kb/pdf/sheet.py; the plan PDF is kb.plans.service.summarise. Nothing here decides who may do what: the
+reserved area and who else may do each of its tasks are kb.whomay.service.reserved_area's, the take-overs and their
+fit takeover_for's; this module only gathers the records they name for print.
 """
 from __future__ import annotations
 
@@ -21,8 +24,10 @@ from kb.extensions import db
 from kb.models.enums import OPEN_REVISION_STATUSES, TASK_CATEGORIES
 from kb.models.task import task_setting
 from kb.plans.service import ItemCheck, PlanSummary
+from kb.pdf import sheet
+from kb.pdf.sheet import TaskSheet
 from kb.rules import Context, Result, TaskFact, Verdict
-from kb.whomay.service import Matrix, ReservedTask, matrix_by_slug, reserved_area, takeover_for
+from kb.whomay.service import ReservedTask, reserved_area, takeover_for
 
 # Audit actions that change the published knowledge; their count and latest time stamp a document's version.
 KNOWLEDGE_ACTIONS = ("seed", "publish", "import")
@@ -84,6 +89,19 @@ class ReservedRow:
         return self.entry.delegable
 
 
+# The realistic take-overs the role description lists in full (the rest are in the annex): what fits on about two
+# pages with their conditions and training, so the document stays within six.
+TAKEOVER_SHOWN = 20
+# Tasks held, per category, and reserved tasks the document lists (the most characteristic first); the annex has all.
+HELD_SHOWN = 12
+RESERVED_SHOWN = 15
+# Medhjælpsbekendtgørelsen (BEK nr. 1219 af 11/12/2009): what a group without a reserved area of its own acts under,
+# and what a group with one delegates under.
+MEDHJAELP_PROVISIONS = ("bek1219-delegation", "bek1219-instruks", "bek1219-pligter")
+DELEGATING_PROVISIONS = ("bek1219-delegation", "bek1219-pligter")
+REALISTIC_FITS = ("recommended", "trainable")
+
+
 @dataclass
 class RoleDescription:
     profession: m.Profession
@@ -97,6 +115,9 @@ class RoleDescription:
     reserving: list[m.Provision]
     competences: list[m.Competence]
     offers: list[m.Education]
+    realistic: list[tuple[TaskFact, Result]] = field(default_factory=list)  # all, best first
+    medhjaelp: list[m.Provision] = field(default_factory=list)  # BEK 1219: acting as, or delegating to, medhjælp
+    annex: bool = False
     plan: PlanSummary | None = None
     plan_checks: list[ItemCheck] = field(default_factory=list)
 
@@ -109,6 +130,44 @@ class RoleDescription:
         return sum(len(items) for _, items in self.takeover)
 
     @property
+    def held_shown(self) -> list[tuple[str, list[m.Task], int]]:
+        """Per category the tasks that characterise the group — held by the fewest other groups — up to HELD_SHOWN,
+        by title, and how many more the annex lists."""
+        out = []
+        for category, tasks in self.held:
+            shown = sorted(tasks, key=lambda t: (len(t.holders), t.title))[:HELD_SHOWN]
+            out.append((category, sorted(shown, key=lambda t: t.title), len(tasks) - len(shown)))
+        return out
+
+    @property
+    def reserved_shown(self) -> list[ReservedRow]:
+        """The reserved tasks the document lists: those a medhjælp may be given first, then the rest, by title."""
+        return sorted(self.reserved, key=lambda r: not r.delegable)[:RESERVED_SHOWN]
+
+    @property
+    def reserved_more(self) -> int:
+        return max(0, len(self.reserved) - RESERVED_SHOWN)
+
+    @property
+    def realistic_shown(self) -> list[tuple[TaskFact, Result]]:
+        return self.realistic[:TAKEOVER_SHOWN]
+
+    @property
+    def realistic_more(self) -> int:
+        """Realistic take-overs beyond the ones listed (they are in the annex)."""
+        return max(0, len(self.realistic) - TAKEOVER_SHOWN)
+
+    @property
+    def not_realistic_count(self) -> int:
+        """Take-overs the group may do but only after an education: in the annex, not in the document."""
+        return self.takeover_count - len(self.realistic)
+
+    @property
+    def own_reserved_area(self) -> bool:
+        """The group (or the group it specialises) holds a reserved area: it delegates rather than acts as medhjælp."""
+        return self.profession.authorised and bool(self.reserving)
+
+    @property
     def legal_basis(self) -> list[m.Provision]:
         """The group's reserved area, then every provision its reserved tasks cite, each once."""
         seen: dict[int, m.Provision] = {p.id: p for p in self.reserving}
@@ -116,6 +175,20 @@ class RoleDescription:
             for p in (*r.reserving, *r.never):
                 seen.setdefault(p.id, p)
         return list(seen.values())
+
+
+def realistic_first(takeover) -> list[tuple[TaskFact, Result]]:
+    """The take-overs the group can realistically do (fit recommended or trainable): recommended first, then on its
+    own authority before by delegation, then the fewest training hours, then by title."""
+    items = [(t, r) for _, group in takeover for t, r in group if r.fit in REALISTIC_FITS]
+    return sorted(items, key=lambda tr: (REALISTIC_FITS.index(tr[1].fit), tr[1].legal != "independent",
+                                         tr[1].training.hours or 0, tr[0].title))
+
+
+def provisions_by_slug(slugs) -> list[m.Provision]:
+    found = {p.slug: p for p in db.session.scalars(sa.select(m.Provision).where(m.Provision.slug.in_(slugs))
+                                                   .options(selectinload(m.Provision.act)))}
+    return [found[s] for s in slugs if s in found]
 
 
 def _groups(profession: m.Profession) -> list[m.Profession]:
@@ -141,18 +214,20 @@ def reserved_rows(slug: str, context: Context, only: set[str] | None) -> list[Re
             for e in entries]
 
 
-def _offers(profession: m.Profession, takeover) -> list[m.Education]:
-    """Offers aimed at the group, and those the take-over list names for training, each once."""
-    named = {slug for _, items in takeover for _, r in items for mc in r.missing_competences
-             for slug, _ in mc.educations}
+def _offers(profession: m.Profession, items) -> list[m.Education]:
+    """Offers aimed at the group, and those the given take-overs name for their training, each once."""
+    named = {slug for _, r in items for slug, _ in r.training.offers} | {
+        slug for _, r in items for mc in r.missing_competences for slug, _ in mc.educations}
     group_ids = [g.id for g in _groups(profession)]
     return list(db.session.scalars(sa.select(m.Education).where(sa.or_(
         m.Education.slug.in_(named), m.Education.target_professions.any(m.Profession.id.in_(group_ids))))
         .options(selectinload(m.Education.competences)).order_by(m.Education.name)))
 
 
-def role_description(slug: str, context: Context, plan: PlanSummary | None = None) -> RoleDescription | None:
-    """Everything the funktionsbeskrivelse says, for one profession in one context; None for an unknown slug."""
+def role_description(slug: str, context: Context, plan: PlanSummary | None = None,
+                     annex: bool = False) -> RoleDescription | None:
+    """Everything the funktionsbeskrivelse says, for one profession in one context; None for an unknown slug. With
+    ``annex`` the document ends with the full lists (every task held and every take-over, by verdict)."""
     profession = queries.profession_by_slug(slug)
     if profession is None:
         return None
@@ -163,29 +238,22 @@ def role_description(slug: str, context: Context, plan: PlanSummary | None = Non
     takeover = [(v, [(t, r) for t, r in items if only is None or t.slug in only])
                 for v, items in (takeover_for(slug, context) or [])]
     takeover = [(v, items) for v, items in takeover if items]
+    realistic = realistic_first(takeover)
     competences = {c.slug: c for g in _groups(profession) for c in g.competences}
     reserving = {p.id: p for g in _groups(profession) for p in queries.reserving_provisions(g)}
+    own_area = profession.authorised and bool(reserving)
+    offered = [tr for _, items in takeover for tr in items] if annex else realistic[:TAKEOVER_SHOWN]
     return RoleDescription(
         profession=profession, context=context, setting=setting, stamp=knowledge_stamp(),
         drafts=open_drafts("profession", slug), held=[(c, ts) for c, ts in held if ts], takeover=takeover,
         reserved=reserved_rows(slug, context, only), reserving=list(reserving.values()),
-        competences=sorted(competences.values(), key=lambda c: c.name), offers=_offers(profession, takeover),
-        plan=plan, plan_checks=[c for c in plan.checks if c.item.to_profession.slug == slug] if plan else [])
-
-
-@dataclass
-class TaskSheet:
-    task: m.Task
-    matrix: Matrix
-    setting: m.Setting | None
-    stamp: KnowledgeStamp
-    drafts: int
+        competences=sorted(competences.values(), key=lambda c: c.name), offers=_offers(profession, offered),
+        realistic=realistic, medhjaelp=provisions_by_slug(DELEGATING_PROVISIONS if own_area else MEDHJAELP_PROVISIONS),
+        annex=annex, plan=plan,
+        plan_checks=[c for c in plan.checks if c.item.to_profession.slug == slug] if plan else [])
 
 
 def task_sheet(slug: str, context: Context) -> TaskSheet | None:
-    """The task page's content for print: the who-may matrix in the context, requirements, law and sources."""
-    task = queries.task_by_slug(slug)
-    if task is None or task.status != "published":
-        return None
-    return TaskSheet(task=task, matrix=matrix_by_slug(slug, context), setting=setting_by_slug(context.setting),
-                     stamp=knowledge_stamp(), drafts=open_drafts("task", slug))
+    """The task sheet (kb/pdf/sheet.py): the realistic takers in full, the rest as a table, each reason once."""
+    return sheet.build(slug, context, setting=setting_by_slug(context.setting), stamp=knowledge_stamp(),
+                       drafts=open_drafts("task", slug))

@@ -56,7 +56,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from .facts import Context, Knowledge, ProfessionFact, ProvisionFact, Requirement, RuleFact, TaskFact
-from .fit import assess, evidence_for
+from .fit import assess, evidence_for, supported
 from .verdict import MissingCompetence, ProvisionRef, Reason, Result, Verdict
 
 __all__ = ["who_may", "who_may_one", "reservation", "Reservation", "COND_DELEGATION_RAMME", "COND_DELEGATION_DUTIES", "COND_WRITTEN_INSTRUCTION"]
@@ -144,7 +144,7 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
 
     def blocked(reasons: list[Reason]) -> Result:
         return Result(profession=profession.slug, verdict=Verdict.NOT_ALLOWED, reasons=tuple(_unique(reasons)),
-                      evidence=evidence_for(view.task, profession))
+                      evidence=evidence_for(view.task, profession), supported=supported(view.task, profession))
 
     # (a) legal deny
     legal_deny = [r for r in rules if r.kind == "legal" and r.effect == "deny"]
@@ -232,7 +232,7 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
     fit, training, evidence = assess(view.task, profession, True, missing, knowledge)
     return Result(profession=profession.slug, verdict=verdict, conditions=tuple(_unique(conditions)),
                   missing_competences=tuple(missing), reasons=tuple(_unique(reasons)), delegable_from=delegable_from,
-                  fit=fit, training=training, evidence=evidence)
+                  fit=fit, training=training, evidence=evidence, supported=supported(view.task, profession))
 
 
 def _rule_in_context(rule: RuleFact, context: Context) -> bool:

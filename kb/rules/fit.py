@@ -13,8 +13,9 @@ Calderdale framework; shared/research/anchors.md) — from three facts:
   (the task's evidence).
 
 Then ``recommended`` = no gap or a small one (oplæring of at most :data:`SMALL_GAP_HOURS` hours) and support;
-``trainable`` = every gap closable by oplæring or a course; otherwise ``requires_education``; and no fit when the
-group may not do the task. A competence without training data counts as needing an education: we do not claim a
+``trainable`` = every gap closable by oplæring or a course; otherwise ``requires_education`` — except for a group that
+holds the task today, whose practice outweighs a gap in our competence data (it is at worst ``trainable``); and no
+fit when the group may not do the task. A competence without training data counts as needing an education: we do not claim a
 group can be trained into what nobody has said it can.
 
 Properties (tests/unit/test_rules_properties.py): more competences never lower the fit, and the ranking
@@ -75,7 +76,8 @@ def assess(task: TaskFact, profession: ProfessionFact, allowed: bool, missing: S
     training = training_for(missing, profession, knowledge)
     if not allowed:
         return None, training, evidence
-    return fit_of(training.effort, training.hours, bool(evidence) or holds(task, profession)), training, evidence
+    held = holds(task, profession)
+    return fit_of(training.effort, training.hours, bool(evidence) or held, held), training, evidence
 
 
 def holds(task: TaskFact, profession: ProfessionFact) -> bool:
@@ -88,9 +90,10 @@ def supported(task: TaskFact, profession: ProfessionFact) -> bool:
     return holds(task, profession) or any(profession.covers(e.taker) for e in task.evidence)
 
 
-def fit_of(effort: str, hours: int | None, supported: bool) -> str:
-    """The fit from what the gap takes and whether practice or a report supports the group taking the task."""
-    if effort == "uddannelse":
+def fit_of(effort: str, hours: int | None, supported: bool, held: bool = False) -> str:
+    """The fit from what the gap takes and whether practice or a report supports the group taking the task. A group
+    that holds the task today is never "requires_education": its practice outweighs a gap in our competence data."""
+    if effort == "uddannelse" and not held:
         return "requires_education"
     small = effort == "none" or (effort == "oplæring" and hours is not None and hours <= SMALL_GAP_HOURS)
     return "recommended" if small and supported else "trainable"

@@ -6,12 +6,14 @@ Ranking keys, in order (docs/decisions/0019-fit.md):
    then those who would need an education (requires_education), then those not allowed;
 2. the legal answer: independent before delegation;
 3. the fit: recommended before trainable;
-4. the fewest training hours (unknown hours last);
-5. the taker's own shortage: none = unknown < low < moderate < high — do not move a task onto another scarce
+4. support: a group that holds the task today or that a report names as taker before one nobody has named — a
+   peer worker with a 22-hour course does not lead where the reports propose occupational therapists;
+5. the fewest training hours (unknown hours last);
+6. the taker's own shortage: none = unknown < low < moderate < high — do not move a task onto another scarce
    group (seed 000 L2126-2130). "unknown" means no source reports a shortage, so it ranks with "none": ranking it
    lower would push groups nobody reports as scarce (service staff, porters) below groups known to be short;
-6. the lowest education level (LEON: lowest effective level of care);
-7. the profession slug, so the order is total and deterministic.
+7. the lowest education level (LEON: lowest effective level of care);
+8. the profession slug, so the order is total and deterministic.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ __all__ = ["rank", "shiftable", "explain", "taker_key", "SHORTAGE_ORDER"]
 
 def _key(result: Result, by_slug: dict[str, ProfessionFact]) -> tuple:
     return taker_key(result.verdict, result.fit, result.training.hours, by_slug.get(result.profession),
-                     result.profession)
+                     result.profession, result.supported)
 
 
 def rank(results: Iterable[Result], professions: Iterable[ProfessionFact]) -> list[Result]:

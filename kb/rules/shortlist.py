@@ -23,9 +23,10 @@ from dataclasses import dataclass
 
 from .engine import _judge, _TaskView
 from .facts import Context, Knowledge, ProfessionFact, TaskFact
-from .fit import fit_of, gap_effort, supported
-from .order import taker_key
+from .fit import SMALL_GAP_HOURS
+from .order import UNKNOWN_HOURS, taker_key
 from .verdict import Verdict
+from .vocabulary import TRAINING_EFFORTS
 
 __all__ = ["REALISTIC", "Shortlisted", "related", "shortlist", "takers_for"]
 
@@ -69,7 +70,7 @@ def shortlist(holder: ProfessionFact, tasks: Iterable[TaskFact], professions: It
     slug. Tasks without such a taker are left out."""
     if limit_takers < 1:
         raise ValueError(f"limit_takers must be at least 1; got {limit_takers!r}")
-    takers = takers_for(holder, professions)
+    takers = [_Taker.of(p, knowledge) for p in takers_for(holder, professions)]
     found: list[Shortlisted] = []
     for task in tasks:
         if holder.slug not in task.holders:
@@ -82,32 +83,78 @@ def shortlist(holder: ProfessionFact, tasks: Iterable[TaskFact], professions: It
     return found
 
 
-def _best_takers(view: _TaskView, takers: list[ProfessionFact], context: Context, knowledge: Knowledge,
+_RANK = {effort: n for n, effort in enumerate(TRAINING_EFFORTS)}
+_EDUCATION = _RANK["uddannelse"]
+_OPLAERING = _RANK["oplæring"]
+_FIT_RANK = {"recommended": 0, "trainable": 1}
+
+
+class _Taker:
+    """A taker with what the inner loop asks of it at hand: its slug and parent, the tail of its ranking key, and
+    each competence's (effort rank, hours) for it, worked out once per shortlist instead of once per task."""
+
+    __slots__ = ("fact", "slug", "parent", "competences", "tail", "efforts", "_knowledge")
+
+    @classmethod
+    def of(cls, p: ProfessionFact, knowledge: Knowledge) -> _Taker:
+        t = cls()
+        t.fact, t.slug, t.parent, t.competences, t._knowledge = p, p.slug, p.parent, p.competences, knowledge
+        t.tail = taker_key(Verdict.INDEPENDENT, "recommended", 0, p, p.slug)[5:]  # shortage, level, slug
+        t.efforts = {}  # competence → (effort rank, hours), filled as competences come up
+        return t
+
+    def effort(self, competence: str) -> tuple[int, int | None]:
+        curated = self._knowledge.training.get(competence)
+        effort = curated.effort_for(self.fact) if curated is not None else "uddannelse"
+        found = self.efforts[competence] = (_RANK[effort], curated.hours if curated is not None else None)
+        return found
+
+
+def _best_takers(view: _TaskView, takers: list[_Taker], context: Context, knowledge: Knowledge,
                  limit: int, fits: tuple[str, ...]) -> list[tuple[tuple, str, Verdict, str]]:
+    """The best ``limit`` takers whose fit is one of ``fits``: the engine for takers a rule covers, otherwise the
+    engine's steps 2, 3d, 6 and 7 (kb/rules/fit.py) worked out inline — the differential test holds them equal."""
     ranked = []
     # Rules name a group (or everyone but some); the engine decides the takers they cover.
     everyone = any(r.profession is None for r in view.rules)
     named = {r.profession for r in view.rules}
+    groups = frozenset(view.groups)
+    never = bool(view.never)
     required = list(dict.fromkeys(q.competence for q in view.requirements if q.level == "required"))
-    for p in takers:
-        if everyone or p.slug in named or p.parent in named:
-            result = _judge(view, p, context, knowledge)
-            verdict, fit, hours = result.verdict, result.fit, result.training.hours
+    support = view.task.holders | {e.taker for e in view.task.evidence}
+    for t in takers:
+        if everyone or t.slug in named or t.parent in named:
+            result = _judge(view, t.fact, context, knowledge)
+            if result.fit not in fits:
+                continue
+            key = taker_key(result.verdict, result.fit, result.training.hours, t.fact, t.slug, result.supported)
+            ranked.append((key, t.slug, result.verdict, result.fit))
+            continue
+        member = t.slug in groups or t.parent in groups
+        if groups and not member and never:
+            continue  # not allowed
+        legal = 0 if member or not groups else 1
+        effort, hours, missing = 0, 0, False
+        for c in required:
+            if c not in t.competences:
+                missing = True
+                rank, h = t.efforts.get(c) or t.effort(c)
+                if rank > effort:
+                    effort = rank
+                if rank != _EDUCATION:
+                    hours = None if h is None or hours is None else hours + h
+        backed = t.slug in support or t.parent in support
+        if effort == _EDUCATION:
+            hours = None
+            fit = "trainable" if t.slug in view.task.holders or t.parent in view.task.holders \
+                else "requires_education"
+        elif (effort == 0 or (effort == _OPLAERING and hours is not None and hours <= SMALL_GAP_HOURS)) and backed:
+            fit = "recommended"
         else:
-            verdict, fit, hours = _quick(view, p, required, knowledge)
-        if fit in fits:
-            ranked.append((taker_key(verdict, fit, hours, p, p.slug), p.slug, verdict, fit))
+            fit = "trainable"
+        if fit not in fits:
+            continue
+        verdict = _BY_RANK[2 * legal + (1 if missing and not member else 0)]
+        ranked.append(((0, legal, _FIT_RANK[fit], 0 if backed else 1, UNKNOWN_HOURS if hours is None else hours)
+                       + t.tail, t.slug, verdict, fit))
     return heapq.nsmallest(limit, ranked)
-
-
-def _quick(view: _TaskView, p: ProfessionFact, required: list[str],
-           knowledge: Knowledge) -> tuple[Verdict, str | None, int | None]:
-    """The engine's verdict, fit and training hours for a taker no rule of the task covers (steps 2, 3d, 6, 7)."""
-    member = any(p.covers(g) for g in view.groups)
-    if view.groups and not member and view.never:
-        return Verdict.NOT_ALLOWED, None, None
-    missing = [c for c in required if c not in p.competences]
-    base = 0 if member or not view.groups else 2
-    verdict = _BY_RANK[base + (1 if missing and not member else 0)]
-    effort, hours = gap_effort(missing, p, knowledge)
-    return verdict, fit_of(effort, hours, supported(view.task, p)), hours

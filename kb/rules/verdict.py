@@ -166,6 +166,7 @@ class Result:
     fit: str | None = None  # recommended | trainable | requires_education (kan), beside the verdict (må)
     training: Training = Training()
     evidence: tuple[EvidenceFact, ...] = ()  # the reports' proposals and practice naming this group for the task
+    supported: bool = False  # the group holds the task today or a report names it: ranks first within its fit
 
     @property
     def legal(self) -> str:
@@ -204,4 +205,5 @@ class Result:
             "training": self.training.to_dict(),
             "evidence": [{"kind": e.kind, "summary": e.summary, "from": e.from_, "sources": list(e.sources)}
                          for e in self.evidence],
+            "supported": self.supported,
         }

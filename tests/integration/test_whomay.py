@@ -28,10 +28,15 @@ def test_api_gives_one_result_per_profession(app, client):
     assert data["task"]["slug"] == slug
     assert {r["profession"] for r in data["results"]} == professions
     assert len(data["results"]) == len(professions)
-    verdicts = [Verdict(r["verdict"]).rank for r in data["results"]]
-    assert verdicts == sorted(verdicts), "results must come best verdict first"
+    # realistic takers first, then those needing an education, then those not allowed; in each, by legal answer
+    order = [({"recommended": 0, "trainable": 0, "requires_education": 1}.get(r["fit"], 2),
+              ["independent", "delegation", "not_allowed"].index(r["legal"])) for r in data["results"]]
+    assert order == sorted(order), "results must come realistic first, then by legal answer"
+    assert any(r["fit"] == "requires_education" for r in data["results"])  # both bands are exercised
+    assert any(r["fit"] in ("recommended", "trainable") for r in data["results"])
     for r in data["results"]:
-        assert {"verdict", "conditions", "missing_competences", "reasons"} <= set(r)
+        assert {"verdict", "conditions", "missing_competences", "reasons", "legal", "fit", "training",
+                "evidence"} <= set(r)
         for reason in r["reasons"]:
             assert reason["kind"] in {"legal", "organisational", "competence"} and reason["text"]
             if reason["provision"]:

@@ -420,6 +420,7 @@ def test_to_dict_shape_is_json_ready():
         "training": {"effort": "uddannelse", "effort_label": "Uddannelse", "hours": None,
                      "offers": [{"slug": "kursus", "name": "Kursus"}]},
         "evidence": [],
+        "supported": False,
     }
 
 
