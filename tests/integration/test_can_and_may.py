@@ -69,3 +69,25 @@ def test_openapi_describes_the_fit(client):
     assert {"legal", "fit", "training", "evidence"} <= set(result["required"])
     assert result["properties"]["fit"]["enum"] == ["recommended", "trainable", "requires_education", None]
 
+
+
+def test_the_competence_page_says_how_it_is_gained_and_where_that_is_said(app, client):
+    import sqlalchemy as sa
+
+    from kb import models as m
+    from kb.extensions import db
+
+    with app.app_context():
+        cited = db.session.scalar(sa.select(m.Competence).join(m.Competence.citations)
+                                  .where(m.Competence.training_effort == "oplæring").limit(1))
+        guessed = db.session.scalar(sa.select(m.Competence).where(
+            m.Competence.training_effort.is_not(None), ~m.Competence.citations.any()).limit(1))
+        cited_slug, hours, guessed_slug = cited.slug, cited.training_hours, guessed.slug
+    page = html.unescape(client.get(f"/competences/{cited_slug}").get_data(as_text=True))
+    section = page[page.index('id="oplaering"'):page.index("Opgaver der kræver kompetencen")]
+    assert f"Oplæring, typisk {hours} timer" in section
+    assert 'class="cite"' in section or 'href="https://' in section  # a report's lines or a public page
+    assert "redaktionelt skøn" not in section
+    page = html.unescape(client.get(f"/competences/{guessed_slug}").get_data(as_text=True))
+    assert "redaktionelt skøn" in page[page.index('id="oplaering"'):]
+

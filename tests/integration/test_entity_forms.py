@@ -226,6 +226,28 @@ def test_required_fields_and_lengths(app):
         assert not ok and list(form.errors) == ["reason"]
 
 
+def test_competence_training_needs_its_hours_and_cannot_build_on_itself(app):
+    with app.test_request_context():
+        form, ok = _edit_post("competence", "blodproevetagning", training_effort="kursus", training_hours="",
+                              training_note="Et kursus på tre dage")
+        assert not ok
+        _beside("competence", form, form.training_hours, "Angiv det typiske antal timer", typed="Et kursus på tre dage")
+        form, ok = _edit_post("competence", "blodproevetagning", training_effort="", training_hours="12",
+                              training_basis=[])
+        assert not ok
+        _beside("competence", form, form.training_hours, "Vælg først, hvordan kompetencen opnås.", typed="12")
+        form, ok = _edit_post("competence", "blodproevetagning", training_basis=["blodproevetagning"])
+        assert not ok
+        _beside("competence", form, form.training_basis, "En kompetence kan ikke bygge på sig selv.")
+        form, ok = _edit_post("competence", "blodproevetagning", training_effort="uddannelse", training_hours="",
+                              training_min_level="3")
+        assert ok, form.errors
+        document = form.document()
+        assert (document["training_effort"], document["training_hours"], document["training_min_level"]) == \
+            ("uddannelse", None, 3)
+        checks.validate("competence", document)
+
+
 def test_slug_format_uniqueness_and_read_only_when_editing(app):
     with app.test_request_context():
         data = MultiDict([("slug", "Blodprøve Kapillær"), ("name", "Kapillær"), ("competence_kind", "skill"),

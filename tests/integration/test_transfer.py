@@ -555,3 +555,30 @@ def test_a_job_whose_process_was_killed_shows_stopped_at_once(app):
     assert dead.pid != os.getpid()
     shown = page(editor, job)
     assert "Kørslen blev afbrudt" in shown
+
+
+def test_competence_training_columns_import_and_bad_ones_are_named_by_row_and_column(app):
+    reviewer = signed_in(app, "reviewer")
+    before = snapshot(app, "competence")
+    blood, rest = before["blodproevetagning"], before["vaccination"]
+    rows = [["slug", "name", "kind", "training_effort", "training_hours", "training_min_level", "training_basis",
+             "training_note"],
+            ["blodproevetagning", blood["name"], blood["kind"], "kursus", "15", "3", "hygiejne-basis",
+             "To dages kursus"],                                                                      # 2: change
+            ["vaccination", rest["name"], rest["kind"], "maaske", "", "", "", ""],                     # 3: bad effort
+            ["hygiejne-basis", "Basal hygiejne", "skill", "oplæring", "", "", "", ""],                 # 4: no hours
+            ["ny-kompetence", "Ny kompetence", "skill", "oplæring", "4", "9", "ny-kompetence", ""]]     # 5: level, self
+    text = page(reviewer, job_id(upload(reviewer, "competence", "kompetencer.xlsx", xlsx_file(rows))))
+    assert errors_on(text) == {(3, "training_effort"), (4, "training_hours"), (5, "training_min_level"),
+                               (5, "training_basis")}
+    assert "Indlæs" not in text and snapshot(app, "competence") == before  # nothing written
+    good = [rows[0], rows[1]]
+    with app.app_context():
+        result = commit_import(db.session, "competence", "kompetencer.csv", csv_file(good), reason="Kursus",
+                               user_id=None)
+        assert result.changed == 1
+    after = snapshot(app, "competence")["blodproevetagning"]
+    assert (after["training_effort"], after["training_hours"], after["training_min_level"],
+            after["training_basis"], after["training_note"]) == ("kursus", 15, 3, ["hygiejne-basis"],
+                                                                 "To dages kursus")
+    assert after["training_sources"] == blood["training_sources"]  # a column left out is kept as it was

@@ -53,6 +53,21 @@ class CompetenceForm(EntityForm):
     training_note = long_text(lazy_gettext("Begrundelse"), 2000)
     training_sources = FieldList(FormField(CitationForm), label=lazy_gettext("Kilder til oplæringen"))
 
+    def validate(self, extra_validators=None) -> bool:
+        """The field checks, then how the training fields fit together (an empty hours field stops its own
+        validators, so these are checked here): the message beside the field, the input kept."""
+        ok = super().validate(extra_validators)
+        effort, hours, basis = self.training_effort.data, self.training_hours, self.training_basis
+        if effort in ("oplæring", "kursus") and hours.data is None and not hours.errors:
+            hours.errors = [*hours.errors, lazy_gettext("Angiv det typiske antal timer for oplæring eller kursus.")]
+        if not effort and hours.data is not None:
+            hours.errors = [*hours.errors, lazy_gettext("Vælg først, hvordan kompetencen opnås.")]
+        if self.slug_value() in (basis.data or []):
+            basis.errors = [*basis.errors, lazy_gettext("En kompetence kan ikke bygge på sig selv.")]
+        elif basis.data and not effort:
+            basis.errors = [*basis.errors, lazy_gettext("Vælg først, hvordan kompetencen opnås.")]
+        return ok and not hours.errors and not basis.errors
+
     def _load_choices(self, session: Session) -> dict[str, Any]:
         return {"competence": options(session.execute(
                     sa.select(m.Competence.slug, m.Competence.name).order_by(m.Competence.name))),
