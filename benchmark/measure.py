@@ -154,3 +154,23 @@ def in_app(app: Flask, func, *args):
             return func(*args)
         finally:
             db.session.remove()
+
+
+def publish_figures(session: Session, runs: int = 5) -> Timing:
+    """One editor's change published through the one write path (check, load, reindex, history, audit), each in a
+    transaction rolled back afterwards so every run changes the same catalogue."""
+    from kb.knowledge import Publication, publish
+    from kb.knowledge.documents import document_of
+
+    slugs = sample_task_slugs(session, runs, 7)
+
+    def one(slug: str) -> None:
+        document = document_of(session, "task", slug)
+        document["title"] = (document["title"] + " (rettet)")[:300]
+        try:
+            publish(session, [("task", document, "bench")], Publication("publish", reason="benchmark"))
+            session.flush()
+        finally:
+            session.rollback()
+
+    return timed([lambda s=s: one(s) for s in slugs])

@@ -103,6 +103,7 @@ FIGURES = (
     "task page throughput, page cache off (KB_PAGE_CACHE=0)", "task page ÷ hello-world, page cache off",
     "search page ÷ hello-world throughput",
     "role-description PDF time", "role-description PDF peak memory (child RSS)",
+    "publish one change (a task's title, the one write path, reindex included; p95)",
 )
 
 

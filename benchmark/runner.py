@@ -111,6 +111,11 @@ def _in_process(result: report.BackendResult, url: str, plan: Plan, say) -> tupl
         result.lines.append(f"Shiftable: {shift.profession} holds {_n(shift.held)} published tasks, "
                             f"{_n(shift.shiftable)} of them shiftable; first call {shift.first.n} run(s), median; "
                             f"pages: {shift.page.n} pages of 50 (offsets 0–{50 * (shift.page.n - 1)}).")
+        say("  udgiv én ændring …")
+        published = measure.publish_figures(session)
+        result.add(report.FIGURES[23], published.p95, " ms", stats.PUBLISH_MS, decimals=0)
+        result.lines.append(f"Publish: {published.n} task documents, each a title change published and rolled back; "
+                            "the search index rewritten incrementally (kb/search/incremental.py).")
         return slugs, queries
 
     return measure.in_app(app, work)

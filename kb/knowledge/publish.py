@@ -7,7 +7,8 @@ the spreadsheet import's commit. The steps are always these, in this order:
    cited report line ranges (kb.knowledge.checks); a seed bundle was checked when its files were read;
 2. **load** — upsert by slug through one Loader (kb.knowledge.loader), in chunks when asked so an import's progress
    bar moves while the database is written;
-3. **reindex** — the search index follows the data, in the same transaction;
+3. **reindex** — the search index follows the data, in the same transaction: the changed records' documents and
+   those whose text includes theirs (kb.search.incremental), or everything for a seed or a synonym change;
 4. **history** — each record whose document changed gets a published Revision (kb.knowledge.history); records
    loaded from seed/ get theirs at their first change, with a baseline;
 5. **audit** — one AuditEvent for the batch.
@@ -82,16 +83,21 @@ def publish(session: Session, documents: list[Document] | SeedBundle, how: Publi
     if before is None and keys:
         before = _read(session, keys)
     changes = _load(session, bundle, chunk, progress)
-    from kb.search.query import reindex  # the search package reads the knowledge tables; it never writes them
+    # the search package reads the knowledge tables; it never writes them
+    from kb.search.incremental import reindex_changes
+    from kb.search.query import reindex
 
-    progress("index", 0, 0)
-    reindex(session)
     done = Published(changes)
     after = _read_records(session, keys) if keys else {}
-    for n, (kind, slug) in enumerate(keys, 1):
+    for kind, slug in keys:
         record = after[(kind, slug)]
-        old, new = (before or {}).get((kind, slug)), to_document(kind, record)
-        done.records.append((kind, slug, record, old, new))
+        done.records.append((kind, slug, record, (before or {}).get((kind, slug)), to_document(kind, record)))
+    progress("index", 0, 0)
+    if is_seed:
+        reindex(session)  # a whole seed: every document, and the vocabulary built afresh
+    else:  # what the documents changed, and the documents whose text includes theirs
+        reindex_changes(session, [(kind, record, old, new) for kind, _, record, old, new in done.records])
+    for n, (kind, slug, record, old, new) in enumerate(done.records, 1):
         if old != new or how.draft is not None:  # a draft becomes its published version even when nothing changed
             record_published(session, kind, slug, record.id, old, new, reason=how.reason, author_id=how.author_id,
                              reviewer_id=how.reviewer_id, comment=how.comment, revision=how.draft)
