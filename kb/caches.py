@@ -8,6 +8,9 @@ has them all for it); a value is built once per key even when many requests
 miss at once (single-flight), and values are immutable (tuples, frozen dataclasses, read-only mappings), since every
 request of the process shares them.
 
+Not here, because they are not per-process: rendered PDFs are stored in the database under the same token
+(kb/pdf/store.py), and HTTP answers carry an ETag made from it (kb/httpcache.py).
+
 Add a family here before using it: ``cached`` refuses an undeclared one (tests/integration/test_cache_layer.py also
 checks every call site).
 """

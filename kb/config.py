@@ -64,6 +64,19 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
         # Import jobs run at most this many at once per server process; the rest wait their turn (shown so).
         "KB_IMPORT_WORKERS": int(os.environ.get("KB_IMPORT_WORKERS", "2")),
         "KB_LOGIN_USER_CEILING": os.environ.get("KB_LOGIN_USER_CEILING", "100 per hour"),
+        # HTTP caching (kb/httpcache.py): anonymous GET answers of the API and the PDFs may be kept this many
+        # seconds by browsers and proxies (they revalidate with the ETag afterwards).
+        "KB_PUBLIC_MAX_AGE": int(os.environ.get("KB_PUBLIC_MAX_AGE", "60")),
+        # PDFs (kb/pdf/store.py): at most this many renders at once per server process; a request that waits
+        # longer than KB_PDF_WAIT seconds for one gets 503 with Retry-After. The store keeps at most
+        # KB_PDF_STORE_KEEP rendered PDFs of the current knowledge version.
+        "KB_PDF_RENDERS": int(os.environ.get("KB_PDF_RENDERS", "2")),
+        "KB_PDF_WAIT": float(os.environ.get("KB_PDF_WAIT", "5")),
+        "KB_PDF_STORE_KEEP": int(os.environ.get("KB_PDF_STORE_KEEP", "500")),
+        # Anonymous clients only (signed-in users are not limited here), per client address: the PDFs together,
+        # and the heavy API answers (shiftable, up to 17 MB of JSON).
+        "KB_PDF_RATE_LIMIT": os.environ.get("KB_PDF_RATE_LIMIT", "20 per minute"),
+        "KB_API_HEAVY_RATE_LIMIT": os.environ.get("KB_API_HEAVY_RATE_LIMIT", "60 per minute"),
         "RATELIMIT_ENABLED": True,
         "RATELIMIT_STORAGE_URI": os.environ.get("KB_RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_HEADERS_ENABLED": True,

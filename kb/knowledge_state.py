@@ -9,7 +9,7 @@ so a cache cannot be cleared by a call in one process; instead every cache entry
 Who changes the token:
 
 * every ORM flush that adds, changes or deletes a knowledge row (anything but users, plans, drafts, the audit log,
-  import jobs and the search index) marks the session; the token is rewritten just before that transaction commits,
+  import jobs, the search index and the stored PDFs) marks the session; the token is rewritten just before that transaction commits,
   so the row lock is held only while committing (no lock waits behind a long import, no deadlock);
 * so does an ORM-enabled UPDATE/DELETE/INSERT statement on a knowledge table (``session.execute(update(Task)…)``);
 * writers that bypass the ORM altogether (the backup restore, the benchmark catalogue) call :func:`bump`.
@@ -41,7 +41,7 @@ _CHANGED = "kb_knowledge_changed"
 _TOKEN = "kb_knowledge_token"
 # Tables whose rows are not published knowledge: writing them leaves the caches valid.
 NOT_KNOWLEDGE = frozenset({"user", "shift_plan", "shift_plan_item", "revision", "audit_event", "import_job",
-                           "search_document", "knowledge_state"})
+                           "search_document", "knowledge_state", "rendered_document"})
 
 _lock = threading.Lock()
 # family → (database URL, key) → (token, value), least recently used first

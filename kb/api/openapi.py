@@ -32,7 +32,10 @@ CONTEXT = [
 
 def _responses(schema: dict, not_found: bool = False) -> dict:
     out = {"200": {"description": "OK", "content": {"application/json": {"schema": schema}}},
-           "400": {"description": "Ugyldig parameter", "content": {"application/json": {"schema": ERROR}}}}
+           "400": {"description": "Ugyldig parameter", "content": {"application/json": {"schema": ERROR}}},
+           # Anonymous reads carry an ETag (kb/httpcache.py); sent back in If-None-Match, an unchanged answer is a
+           # 304 without a body.
+           "304": {"description": "Uændret (If-None-Match med svarets ETag; kun uden login)"}}
     if not_found:
         out["404"] = {"description": "Ukendt slug", "content": {"application/json": {"schema": ERROR}}}
     return out

@@ -24,10 +24,15 @@ def reports_dir() -> Path | None:
 
 
 class Loader:
-    """Applies one bundle. `changes` counts created/updated records per entity; a second run counts none."""
+    """Applies one bundle. `changes` counts created/updated records per entity; a second run counts none.
 
-    def __init__(self, session: Session):
+    ``partial``: the bundle is a few documents (an editor's publication, an import), not the whole seed, so tasks
+    and rules — the tables that grow to tens of thousands of rows nationally — are read only for the slugs the
+    bundle names, not all of them with their collections (70 s for one title on a 50,000-task catalogue)."""
+
+    def __init__(self, session: Session, partial: bool = False):
         self.session = session
+        self.partial = partial
         self.bundle = SeedBundle()
         self.changes: Counter = Counter()
         self.cache: dict[type, dict[str, Any]] = {}
@@ -40,6 +45,18 @@ class Loader:
             rows = self.session.scalars(sa.select(model).options(*options)).all()
             self.cache[model] = {r.slug: r for r in rows}
         return self.cache[model]
+
+    def _scoped(self, model: type, slugs: Iterable[str], *options) -> dict[str, Any]:
+        """Like _all, but for a partial bundle only the records of ``slugs`` (read once each over the runs)."""
+        if not self.partial:
+            return self._all(model, *options)
+        rows = self.cache.setdefault(model, {})
+        missing = sorted(set(slugs) - set(rows))
+        for start in range(0, len(missing), 5_000):  # SQLite allows 32,766 bound values
+            chunk = missing[start:start + 5_000]
+            rows.update({r.slug: r for r in self.session.scalars(
+                sa.select(model).where(model.slug.in_(chunk)).options(*options))})
+        return rows
 
     def _get_or_new(self, model: type, slug: str, label: str) -> Any:
         rows = self._all(model)
@@ -99,13 +116,12 @@ class Loader:
         so the records it has read are read once). Flushes, never commits."""
         self.bundle = bundle
         self._settings_sources_competences()
-        self._professions()
-        self._law()
-        self._educations()
-        self._competence_training()
-        self._tasks()
-        self._rules()
-        self._synonyms()
+        # A partial bundle skips the sections it has nothing for: each reads its whole table with its collections.
+        for section, step in (("professions", self._professions), ("legal_acts", self._law),
+                              ("educations", self._educations), ("competences", self._competence_training),
+                              ("tasks", self._tasks), ("rules", self._rules), ("synonyms", self._synonyms)):
+            if not self.partial or bundle.entries(section) or (section == "tasks" and bundle.entries("evidence")):
+                step()
         self.session.flush()
         return self.changes
 
@@ -216,12 +232,17 @@ class Loader:
             self._collection(ed, label, "target_professions", m.Profession, d.target_professions)
             self._sync_citations(ed, label, d.sources)
 
+    def _task_slugs(self) -> set[str]:
+        """The tasks this bundle writes or points at (rules and evidence name their task)."""
+        return ({e.data.slug for e in self.bundle.entries("tasks")} | {e.data.task for e in self.bundle.entries("rules")}
+                | {e.data.task for e in self.bundle.entries("evidence")})
+
     def _tasks(self) -> None:
-        self._all(m.Task, selectinload(m.Task.settings), selectinload(m.Task.holders),
-                  selectinload(m.Task.provisions), selectinload(m.Task.terms),
-                  selectinload(m.Task.requirements).selectinload(m.TaskRequirement.competence),
-                  selectinload(m.Task.citations),
-                  selectinload(m.Task.evidence).selectinload(m.Evidence.citations))
+        self._scoped(m.Task, self._task_slugs(), selectinload(m.Task.settings), selectinload(m.Task.holders),
+                     selectinload(m.Task.provisions), selectinload(m.Task.terms),
+                     selectinload(m.Task.requirements).selectinload(m.TaskRequirement.competence),
+                     selectinload(m.Task.citations),
+                     selectinload(m.Task.evidence).selectinload(m.Evidence.citations))
         extra_evidence: dict[str, list] = defaultdict(list)
         for e in self.bundle.entries("evidence"):
             extra_evidence[e.data.task].append(e.data)
@@ -266,8 +287,9 @@ class Loader:
                     for x in evidence])
 
     def _rules(self) -> None:
-        self._all(m.Rule, selectinload(m.Rule.citations), selectinload(m.Rule.exceptions))
-        tasks, professions = self._all(m.Task), self._all(m.Profession)
+        self._scoped(m.Rule, {e.data.slug for e in self.bundle.entries("rules")}, selectinload(m.Rule.citations),
+                     selectinload(m.Rule.exceptions))
+        tasks, professions = self._scoped(m.Task, self._task_slugs()), self._all(m.Profession)
         settings, provisions, orgs = self._all(m.Setting), self._all(m.Provision), self._all(m.Organisation)
         for e in self.bundle.entries("rules"):
             d, label = e.data, "regel"

@@ -82,7 +82,7 @@ def publish(session: Session, documents: list[Document] | SeedBundle, how: Publi
     keys = [] if is_seed else sorted({(kind, _slug(kind, doc)) for kind, doc, _ in documents})
     if before is None and keys:
         before = _read(session, keys)
-    changes = _load(session, bundle, chunk, progress)
+    changes = _load(session, bundle, chunk, progress, partial=not is_seed)
     # the search package reads the knowledge tables; it never writes them
     from kb.search.incremental import reindex_changes
     from kb.search.query import reindex
@@ -128,10 +128,11 @@ def _read(session: Session, keys: list[tuple[str, str]]) -> dict[tuple[str, str]
     return {key: to_document(key[0], found[key]) if key in found else None for key in keys}
 
 
-def _load(session: Session, bundle: SeedBundle, chunk: Optional[int], progress: Progress) -> Counter:
+def _load(session: Session, bundle: SeedBundle, chunk: Optional[int], progress: Progress,
+          partial: bool = False) -> Counter:
     """Upsert through one loader; with ``chunk``, each section a chunk of entries at a time (professions whose
     parent is new in the same batch after that parent), reporting after each."""
-    loader = Loader(session)
+    loader = Loader(session, partial=partial)
     if chunk is None:
         with session.no_autoflush:
             return loader.run(bundle)

@@ -7,6 +7,7 @@ from kb.models.knowledge import KnowledgeState
 from kb.models.law import LegalAct, Provision
 from kb.models.organisation import Organisation
 from kb.models.plan import ShiftPlan, ShiftPlanItem
+from kb.models.rendered import RenderedDocument
 from kb.models.profession import Profession, ProfessionCompetence, ProfessionShortage, Setting
 from kb.models.rule import Evidence, Rule
 from kb.models.search import Synonym
@@ -17,6 +18,6 @@ from kb.models.user import User
 
 __all__ = [
     "AuditEvent", "Base", "Competence", "Education", "Evidence", "ImportJob", "KnowledgeState", "LegalAct", "Organisation", "Profession", "ProfessionCompetence",
-    "ProfessionShortage", "Provision", "Revision", "Rule", "Setting", "ShiftPlan", "ShiftPlanItem", "SourceCitation",
+    "ProfessionShortage", "Provision", "RenderedDocument", "Revision", "Rule", "Setting", "ShiftPlan", "ShiftPlanItem", "SourceCitation",
     "SourceDocument", "Synonym", "Task", "TaskRequirement", "TaskTerm", "User",
 ]

@@ -4,15 +4,18 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from flask import Response, abort, request
+from flask import Response, abort, current_app, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
+from werkzeug.exceptions import ServiceUnavailable
 
+from kb import httpcache
 from kb import models as m
 from kb.auth.roles import PLANNERS, role_required
 from kb.extensions import db
-from kb.pdf import bp, service
-from kb.pdf.render import PDF_MIMETYPE, render_pdf
+from kb.knowledge_state import current_token
+from kb.pdf import bp, render, service, store
+from kb.pdf.render import PDF_MIMETYPE
 from kb.plans.service import own_plan_or_404 as own_plan  # the plan page's access rule, shared so they cannot drift
 from kb.plans.service import PlanSummary, summarise
 from kb.whomay.service import BadContext, parse_context
@@ -24,6 +27,47 @@ def pdf_response(data: bytes, filename: str, private: bool = False) -> Response:
     if private:  # plans are the planner's own data: keep them out of shared caches
         response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.errorhandler(store.RendersBusy)
+def renders_busy(error: store.RendersBusy):
+    """Every render slot is taken: the error page (as for any 503) with Retry-After."""
+    response = current_app.make_response(current_app.handle_http_exception(ServiceUnavailable(error.description)))
+    response.headers["Retry-After"] = str(error.retry_seconds)
+    return response
+
+
+def _render(template: str, **values) -> bytes:
+    """Lay a templates/pdf/ template out (the caller holds a render slot). The HTML is built first (all the
+    queries); then the request's read transaction ends, so no snapshot or lock is held through seconds of
+    WeasyPrint."""
+    html = render_template(template, **values)
+    db.session.rollback()
+    return render.html_to_pdf(html, request.url_root)
+
+
+def _stored(key: str, filename: str, build) -> Response:
+    """A PDF from the store, or rendered (``build()`` gives the template and its values, or None: 404) and stored.
+    Anonymous readers get an ETag, 304 when theirs is current, and Cache-Control: public; signed-in users get the
+    same stored bytes, but privately (kb/web.py). ``X-KB-Cache`` says whether the bytes were stored already."""
+    token = current_token(db.session)
+    etag = httpcache.etag_for("pdf", key) if httpcache.anonymous_read() else None
+    if (unchanged := httpcache.not_modified(etag)) is not None:
+        return unchanged
+    data = store.load(key, token) if token else None
+    hit = data is not None
+    if data is None:
+        with store.render_slot():
+            found = build()
+            if found is None:
+                abort(404, description=gettext("Opgaven findes ikke."))
+            template, values = found
+            data = _render(template, made=_made(), **values)
+        if token:
+            store.save(key, token, data)
+    response = pdf_response(data, filename)
+    response.headers["X-KB-Cache"] = "hit" if hit else "miss"
+    return httpcache.mark_public(response, etag) if etag else response
 
 
 def _context():
@@ -72,27 +116,40 @@ def role_description(slug: str):
     plan, refused = _plan_from_args()
     if refused is not None:
         return refused
-    doc = service.role_description(slug, context, plan, annex=annex)
-    data = render_pdf("pdf/role.html", request.url_root, doc=doc, stamp=doc.stamp, made=_made())
     suffix = (f"-{context.setting}" if context.setting else "") + ("-bilag" if annex else "")
-    return pdf_response(data, f"funktionsbeskrivelse-{slug}{suffix}.pdf", private=plan is not None)
+    filename = f"funktionsbeskrivelse-{slug}{suffix}.pdf"
+    if plan is not None:  # one planner's own plan: never stored, never shared
+        with store.render_slot():
+            doc = service.role_description(slug, context, plan, annex=annex)
+            data = _render("pdf/role.html", doc=doc, stamp=doc.stamp, made=_made())
+        return pdf_response(data, filename, private=True)
+
+    def build():
+        doc = service.role_description(slug, context, annex=annex)
+        return ("pdf/role.html", {"doc": doc, "stamp": doc.stamp}) if doc is not None else None
+
+    key = store.key_for("role", slug, context, annex=annex, drafts=service.open_drafts("profession", slug))
+    return _stored(key, filename, build)
 
 
 @bp.get("/tasks/<slug>/sheet.pdf")
 def task_sheet(slug: str):
     """Opgaveark: the who-may matrix in the page's context (?setting=, ?complexity=, ?date=)."""
     context = _context()
-    sheet = service.task_sheet(slug, context)
-    if sheet is None:
-        abort(404, description=gettext("Opgaven findes ikke."))
-    data = render_pdf("pdf/task.html", request.url_root, sheet=sheet, stamp=sheet.stamp, made=_made())
-    return pdf_response(data, f"opgaveark-{slug}.pdf")
+
+    def build():
+        sheet = service.task_sheet(slug, context)
+        return ("pdf/task.html", {"sheet": sheet, "stamp": sheet.stamp}) if sheet is not None else None
+
+    key = store.key_for("sheet", slug, context, drafts=service.open_drafts("task", slug))
+    return _stored(key, f"opgaveark-{slug}.pdf", build)
 
 
 @bp.get("/plans/<int:plan_id>.pdf")
 @role_required(PLANNERS)
 def plan(plan_id: int):
-    summary = summarise(own_plan(plan_id))
-    data = render_pdf("pdf/plan.html", request.url_root, summary=summary, stamp=service.knowledge_stamp(),
-                      made=_made())
+    own = own_plan(plan_id)  # the access check first: someone else's plan is a 404 even when renders are busy
+    with store.render_slot():  # a plan changes outside the knowledge token: rendered each time, never stored
+        summary = summarise(own)
+        data = _render("pdf/plan.html", summary=summary, stamp=service.knowledge_stamp(), made=_made())
     return pdf_response(data, f"plan-{plan_id}.pdf", private=True)

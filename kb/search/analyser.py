@@ -4,8 +4,14 @@ Text becomes normalised Snowball stems: lower case, NFC, stop words (stopord) dr
 accent folding, so "for" never matches "før". Compounds (sammensatte ord) are split with the corpus's own
 vocabulary, so *medicinhåndtering* also yields *medicin* and *håndtering*. A query is analysed against the index
 vocabulary: ae/oe/aa spellings are tried as æ/ø/å (blodproeve → blodprøve), unknown words are split or corrected
-to the nearest known stem (edit distance 1, or 2 for long words), and the result is a :class:`Query` of groups,
-each group a set of alternatives that all backends render the same way.
+to the nearest known stem (edit distance 1, or 2 for words of 8+ letters), and the result is a :class:`Query` of
+groups, each group a set of alternatives that all backends render the same way.
+
+A query is read in the words of whoever types it (issue 20, part 7): adjacent words whose joined form is a corpus
+compound also match it (*ekko rum* → *ekkorum*, *rektal-termometre* → *rektaltermometre*); a single unknown
+compound is split into known words however many parts it has (*telemetrivognsopfyldning*); question words, modal
+verbs and English stop words (*hvem må*, *kan en*, *the*, *of*) never filter; and a word the corpus does not know
+at all does not filter the words it does know.
 """
 from __future__ import annotations
 
@@ -19,18 +25,15 @@ from typing import Iterable, Mapping
 
 import snowballstemmer
 
+# re-exported: the index and the tests read the lists here
+from .stopwords import ENGLISH_STOPWORDS, QUERY_STOPWORDS, QUESTION_WORDS, STOPWORDS  # noqa: F401
+
 WORD_RE = re.compile(r"[^\W_]+")
 MIN_PART = 3  # shortest compound part (sår in sårpleje)
 MIN_COMPOUND = 6  # shortest word worth splitting
 LINKS = ("s", "e")  # fugeelementer: sygdom-s-historik, blodprøve-tagning
 
-# Snowball's Danish stop word list (stopord); words that carry no meaning for finding a task.
-STOPWORDS = frozenset("""
-og i jeg det at en den til er som på de med han af for ikke der var mig sig men et har om vi min havde ham hun nu
-over da fra du ud sin dem os op man hans hvor eller hvad skal selv her alle vil blev kunne ind når være dog noget
-ville jo deres efter ned skulle denne end dette mit også under have dig anden hende mine alt meget sit sine vor mod
-disse hvis din nogle hos blive mange ad bliver hendes været thi jer sådan fx mv bl inkl evt dvs
-""".split())
+MAX_JOIN = 3  # most adjacent query words joined into one compound
 
 _stemmer = snowballstemmer.stemmer("danish")
 
@@ -121,6 +124,7 @@ def _bigrams(token: str) -> frozenset[str]:
 
 
 def typo_budget(token: str) -> int:
+    """Edits allowed when correcting a word (or stem) of this length: 0 up to 3 letters, 1 up to 7, else 2."""
     return 0 if len(token) <= 3 else 1 if len(token) <= 7 else 2
 
 
@@ -231,13 +235,48 @@ class Query:
 
 def analyse_query(text: str, vocabulary: Vocabulary, complete_last: bool = False) -> Query:
     """Analyse what a user typed into groups of alternatives, using the index vocabulary (see module docstring)."""
-    ws = [w for w in words(text) if w not in STOPWORDS]
-    groups = []
-    for n, w in enumerate(ws):
-        alts = _alternatives(w, vocabulary, complete=complete_last and n == len(ws) - 1)
-        if alts:
-            groups.append(tuple(dict.fromkeys(alts)))
-    return Query(tuple(groups))
+    positions = [(i, w) for i, w in enumerate(words(text)) if w not in QUERY_STOPWORDS]
+    if not positions:  # only question or stop words: keep what is not a Danish stop word, as typed
+        positions = [(i, w) for i, w in enumerate(words(text)) if w not in STOPWORDS]
+    groups: list[tuple[tuple[str, ...], ...]] = []
+    known: list[bool] = []
+    n = 0
+    while n < len(positions):
+        size, joined = _join(positions, n, vocabulary)
+        last = n + size == len(positions)
+        complete = complete_last and last
+        parts = [_alternatives(w, vocabulary, complete=complete and k == size - 1)
+                 for k, (_, w) in enumerate(positions[n:n + size])]
+        if joined:
+            alts = [joined] + [tuple(s for alt in combo for s in alt) for combo in product(*(p[:3] for p in parts))]
+            if complete:
+                alts += [(t,) for t in vocabulary.completions(joined[0])]
+        else:
+            alts = parts[0]
+        groups.append(tuple(dict.fromkeys(a for a in alts if a)))
+        known.append(any(all(s in vocabulary for s in alt) for alt in groups[-1]) or complete)
+        n += size
+    if any(known):  # a word the corpus does not know (and nothing near it) does not filter the ones it knows
+        groups = [g for g, k in zip(groups, known) if k]
+    return Query(tuple(g for g in groups if g))
+
+
+def _join(positions: list[tuple[int, str]], n: int, vocabulary: Vocabulary) -> tuple[int, tuple[str, ...] | None]:
+    """How many query words from `n` on read as one corpus compound when joined (ekko rum → ekkorum), and the
+    compound's stem; (1, None) when none do. Only words next to each other in what was typed are joined."""
+    for size in range(min(MAX_JOIN, len(positions) - n), 1, -1):
+        chunk = positions[n:n + size]
+        if chunk[-1][0] - chunk[0][0] != size - 1:
+            continue
+        joined = "".join(w for _, w in chunk)
+        headed = "".join(stem(w) for _, w in chunk[:-1]) + chunk[-1][1]  # primære sektoren → primærsektoren
+        for c in dict.fromkeys((joined, *ascii_variants(joined), headed)):
+            # the compound's stem must reach into the last word: Snowball strips "lige", "igen", "ens" as endings,
+            # so "går igen" joined stems to "går" — no compound
+            reaches = len(stem(c)) - (len(c) - len(chunk[-1][1])) >= 2
+            if reaches and (stem(c) in vocabulary or c in vocabulary.words):
+                return size, (stem(c),)
+    return 1, None
 
 
 def _alternatives(word: str, vocabulary: Vocabulary, complete: bool) -> list[tuple[str, ...]]:
@@ -249,10 +288,51 @@ def _alternatives(word: str, vocabulary: Vocabulary, complete: bool) -> list[tup
         alts.extend(split_compound(c, vocabulary)[:3])
     if complete:
         alts.extend((t,) for c in candidates for t in vocabulary.completions(stem(c)))
+    if not alts:  # a one-letter slip first, then the word as a compound of known words, then two slips if long
+        one = [(t,) for c in candidates for t in vocabulary.nearest(stem(c), min(1, typo_budget(stem(c))))]
+        alts.extend(one[:3])
     if not alts:
-        corrected = [(t,) for c in candidates for t in vocabulary.nearest(stem(c))]
-        alts.extend(corrected[:3])
+        alts.extend(s for c in candidates for s in split_unknown(c, vocabulary)[:1])
+    if not alts and typo_budget(word) > 1:  # the typed word's length counts, not its stem's (telefonen → telefon)
+        alts.extend([(t,) for c in candidates for t in vocabulary.nearest(stem(c), 2)][:3])
     return alts or [(stem(word),)]
+
+
+def split_unknown(word: str, vocabulary: Vocabulary, max_parts: int = 4) -> list[tuple[str, ...]]:
+    """A word the vocabulary does not know read as a compound of parts it does, in as few parts as possible (up to
+    `max_parts`): a part (four letters or more) is a corpus word or has a corpus stem (an inflected form:
+    telemetrivogn from telemetrivognen), optionally followed by a linking s. Returns [] or one tuple of the parts'
+    stems: telemetrivognsopfyldning → [(telemetrivogn, opfyldning)]. For queries; the index keeps split_compound."""
+    if len(word) < MIN_COMPOUND or len(word) > 60:
+        return []
+
+    def part(piece: str) -> str | None:
+        if len(piece) <= MIN_PART or piece in STOPWORDS:  # four letters at least: sortering is not sort + ing
+            return None
+        if piece in vocabulary.words or stem(piece) in vocabulary:
+            return stem(piece)
+        if piece[-1] == "s":  # the linking s (sygdoms-historik); a linking e is too rare to guess at here
+            return part(piece[:-1])
+        return None
+
+    @lru_cache(maxsize=None)
+    def best(start: int, left: int) -> tuple[str, ...] | None:
+        if start == len(word):
+            return ()
+        if left == 0:
+            return None
+        found = None
+        for end in range(len(word), start + MIN_PART, -1):  # longest part first
+            head = part(word[start:end])
+            rest = best(end, left - 1) if head else None
+            if rest is not None and (found is None or 1 + len(rest) < len(found)):
+                found = (head, *rest)
+        return found
+
+    split = best(0, max_parts)
+    if not split or len(split) < 2 or len(set(split)) < len(split):
+        return []
+    return [split]
 
 
 def highlight_spans(text: str, stems: Iterable[str], vocabulary: Vocabulary | None = None) -> list[tuple[int, int]]:

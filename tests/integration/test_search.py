@@ -1,7 +1,9 @@
-"""Danish search on both backends: recall@5 over tests/search/queries.yaml, the same top results, the API's ?q=,
-the web page (facets, highlighting, htmx partial, no-JS form) and reindexing."""
+"""Danish search on both backends: recall@5 over the two query sets in tests/search/ (queries.yaml, built around
+the tasks; queries-reports.yaml, in the source reports' own words), the same top results, the API's ?q=, the web
+page (facets, highlighting, htmx partial, no-JS form) and reindexing."""
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -13,32 +15,65 @@ from kb import models as m
 from kb.extensions import db
 from kb.search.query import reindex, search_all, search_tasks
 
-QUERIES = yaml.safe_load((Path(__file__).parent.parent / "search" / "queries.yaml").read_text(encoding="utf-8"))
-CASES = QUERIES["queries"]
-TOP = [c for c in CASES if c.get("top")]
+SEARCH_DIR = Path(__file__).parent.parent / "search"
+# name → (file, fewest queries); both sets must reach recall@5 ≥ 0.95 on each backend
+QUERY_SETS = {"tasks": ("queries.yaml", 40), "reports": ("queries-reports.yaml", 60)}
+SETS = {name: yaml.safe_load((SEARCH_DIR / file).read_text(encoding="utf-8"))["queries"]
+        for name, (file, _) in QUERY_SETS.items()}
+TOP = [c for cases in SETS.values() for c in cases if c.get("top")]
 
 
 def _slugs() -> dict[int, str]:
     return dict(db.session.execute(sa.select(m.Task.id, m.Task.slug)).all())
 
 
-def test_query_set_is_big_and_points_at_real_tasks(app):
-    assert len(CASES) >= 40
+@pytest.mark.parametrize("name", QUERY_SETS)
+def test_query_set_is_big_and_points_at_real_tasks(app, name):
+    cases = SETS[name]
+    assert len(cases) >= QUERY_SETS[name][1]
+    assert len({c["q"].lower() for c in cases}) == len(cases)  # no query twice
     with app.app_context():
         known = set(_slugs().values())
-    assert {s for c in CASES for s in c["expected"]} <= known
+    assert {s for c in cases for s in c["expected"]} <= known
 
 
-def test_recall_at_5(app, backend):
+def _cited(line: str) -> list[tuple[str, int, int]]:
+    """(document, first, last) for a `line` field: "seed-000:1303", "seed-004:1362-1365", "seed-003:5314, 8058-8063"."""
+    out, document = [], None
+    for part in str(line).split(","):
+        m = re.fullmatch(r"(?:(seed-\d{3}):)?(\d+)(?:-(\d+))?", part.strip())
+        assert m and (m.group(1) or document), line
+        document = m.group(1) or document
+        out.append((document, int(m.group(2)), int(m.group(3) or m.group(2))))
+    return out
+
+
+def test_report_queries_cite_real_report_lines():
+    """Every query of the reports' set names the report lines it comes from, and those lines exist."""
+    root = SEARCH_DIR.parent.parent
+    sources = yaml.safe_load((root / "seed" / "sources.yaml").read_text(encoding="utf-8"))
+    shared = Path(os.environ.get("KB_SHARED_DIR", root.parent / "shared"))
+    files = {s["slug"]: shared / "seeds" / s["file"] for s in sources["sources"]}
+    for case in SETS["reports"]:
+        for document, first, last in _cited(case.get("line", "")):
+            assert document in files, case
+            if files[document].exists():  # the shared reports lie beside the repository (KB_SHARED_DIR)
+                lines = files[document].read_text(encoding="utf-8").splitlines()
+                assert 1 <= first <= last <= len(lines), case
+
+
+@pytest.mark.parametrize("name", QUERY_SETS)
+def test_recall_at_5(app, backend, name):
+    cases = SETS[name]
     with app.app_context():
         slugs = _slugs()
         missed = []
-        for case in CASES:
+        for case in cases:
             ids, _ = search_tasks(case["q"], limit=5)
             if not {slugs[i] for i in ids} & set(case["expected"]):
                 missed.append(case["q"])
-    recall = 1 - len(missed) / len(CASES)
-    print(f"\nrecall@5 on {backend}: {recall:.3f} over {len(CASES)} queries; missed: {missed}")
+    recall = 1 - len(missed) / len(cases)
+    print(f"\nrecall@5 on {backend}, {QUERY_SETS[name][0]}: {recall:.3f} over {len(cases)} queries; missed: {missed}")
     assert recall >= 0.95, missed
 
 

@@ -75,6 +75,55 @@ def test_typos_map_to_the_nearest_known_stem():
     assert a.typo_budget("bs") == 0 and a.typo_budget("telefon") == 1 and a.typo_budget("blodprøver") == 2
 
 
+def test_two_slips_are_corrected_in_a_word_of_eight_letters_or_more_not_in_a_shorter_one():
+    v = vocabulary()
+    assert a.stem("tolifonen") == "tolifon" and a.edit_distance("tolifon", "telefon") == 2
+    assert a.analyse_query("tolifonen", v).stems == {"telefon"}  # 9 letters typed: two slips allowed
+    assert a.analyse_query("tolifon", v).stems == {"tolifon"}  # 7 letters: one slip only, nothing found
+    assert a.analyse_query("tolefon", v).stems == {"telefon"}  # one slip in a short word still is
+
+
+def test_adjacent_words_join_when_the_joined_form_is_a_corpus_compound():
+    v = vocabulary(CORPUS + " Fylde ekkorummet op. Rektaltermometre. Samtykkeerklæringer. Primærsektoren.")
+    # one group: the compound, or both words (here unknown, so the compound is what matches)
+    assert a.analyse_query("blod prøve", v).groups == ((("blodprøv",), ("blod", "prøv")),)
+    assert a.analyse_query("ekko rum", v).groups == ((("ekkorum",), ("ekko", "rum")),)
+    assert a.analyse_query("rektal-termometre", v).groups[0][0] == ("rektaltermometr",)  # a hyphen is a space
+    assert a.analyse_query("samtykke erklæringer", v).groups[0][0] == ("samtykkeerklæring",)
+    assert a.analyse_query("primære sektoren", v).groups[0][0] == ("primærsektor",)  # the head's stem joined
+    # only neighbours join, and never into a stem that stops short of the last word (Snowball strips "igen")
+    assert a.analyse_query("blod og prøve", v).groups == ((("blod",),), (("prøv",),))
+    assert a.analyse_query("dispensere igen", vocabulary(CORPUS + " igen")).groups == ((("dispens",),), (("igen",),))
+
+
+def test_a_single_unknown_compound_splits_against_the_vocabulary():
+    v = vocabulary("Fylde telemetrivognen op. Opfyldning af vogne. Sygdom og historik. Sorte ringe.")
+    assert a.split_compound("telemetrivognsopfyldningen", v) == []  # the index's splitter wants corpus words
+    assert a.split_unknown("telemetrivognsopfyldningen", v) == [("telemetrivogn", "opfyldning")]
+    assert a.analyse_query("telemetrivognsopfyldningen", v).groups == ((("telemetrivogn", "opfyldning"),),)
+    assert a.split_unknown("sygdomshistorikkens", v) == [("sygdom", "historik")]
+    assert a.split_unknown("telemetrivogn", v) == []  # one part is no compound
+    assert a.split_unknown("sygdomxyz", v) == []  # every part must be known
+
+
+def test_question_words_and_english_stop_words_do_not_filter():
+    # the index holds them (English titles, questions in descriptions), so they would match and filter
+    v = vocabulary(CORPUS + " Write the discharge summary of the patient. Hvem kan hjælpe? Who may take it?")
+    assert {"the", "of", "hvem", "kan", "who", "may"} <= set(v.df)
+    plain = a.analyse_query("skrive epikrise", v)
+    assert a.analyse_query("Hvem kan skrive en epikrise?", v) == plain
+    assert a.analyse_query("Hvilke faggrupper må skrive epikrise", v).stems >= plain.stems
+    assert not a.analyse_query("Hvilke faggrupper må skrive epikrise", v).stems & {"hvilk", "må"}
+    assert a.analyse_query("write the summary of the patient", v).stems == {"writ", "summary", "patient"}
+    assert a.analyse_query("hvem", v).stems == {"hvem"}  # nothing but question words: kept, as typed
+
+
+def test_a_word_the_corpus_does_not_know_does_not_filter_the_known_ones():
+    v = vocabulary()
+    assert a.analyse_query("epikrise xylofonorkester", v) == a.analyse_query("epikrise", v)
+    assert a.analyse_query("xylofonorkester", v).stems == {"xylofonorkest"}  # alone it stays: matches nothing
+
+
 def test_prefix_completion_only_when_asked():
     v = vocabulary()
     assert a.analyse_query("blodpr", v, complete_last=True).stems >= {"blodprøv"}
