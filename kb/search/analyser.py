@@ -16,6 +16,7 @@ at all does not filter the words it does know.
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
@@ -35,7 +36,16 @@ LINKS = ("s", "e")  # fugeelementer: sygdom-s-historik, blodprøve-tagning
 
 MAX_JOIN = 3  # most adjacent query words joined into one compound
 
-_stemmer = snowballstemmer.stemmer("danish")
+# A Snowball stemmer keeps the word it works on in the object: shared by a server's threads (gunicorn gthread), two
+# stems at once corrupt each other (IndexError, wrong stems: the rare 500 on /search under load). One per thread.
+_stemmers = threading.local()
+
+
+def _stemmer() -> snowballstemmer.stemmer:
+    found = getattr(_stemmers, "danish", None)
+    if found is None:
+        found = _stemmers.danish = snowballstemmer.stemmer("danish")
+    return found
 
 
 def normalise(text: str) -> str:
@@ -51,7 +61,7 @@ def words(text: str) -> list[str]:
 @lru_cache(maxsize=50_000)
 def stem(word: str) -> str:
     """The Snowball Danish stem of one normalised word (blodprøverne → blodprøv)."""
-    return _stemmer.stemWord(word)
+    return _stemmer().stemWord(word)
 
 
 def tokens(text: str) -> list[str]:

@@ -28,6 +28,8 @@ def test_concurrent_readers_and_editors_get_no_errors_and_lose_no_edits(app, tmp
         server.stop()
     lost = lost_edits(report, before, plan_items(app))
     print("\n" + summary(report, SECONDS, lost))
+    if report.errors:  # the whole server log in the captured output: an assertion message is cut short
+        print(server.log_tail(200_000))
     assert report.requests["login"] == USERS and sum(report.confirmed_edits.values()) >= USERS // 2
     assert sum(report.requests[k] for k in ("task", "search", "profession", "who-may")) >= USERS
     assert not report.errors, (report.errors[:10], server.log_tail())

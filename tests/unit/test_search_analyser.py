@@ -196,3 +196,31 @@ def test_analyser_never_crashes(text, complete):
     for group in query.groups:
         assert group and all(alt and all(s.strip() == s and s for s in alt) for alt in group)
     a.highlight_spans(text, query.stems, v)
+
+
+def test_stemming_from_many_threads_gives_what_one_thread_gives():
+    """A server's threads stem at once (gunicorn gthread): a shared Snowball stemmer corrupted their words
+    (IndexError, wrong stems) — the rare 500 on /search under load."""
+    import random
+    import threading
+
+    rnd = random.Random(1)
+    letters = "abcdefghijklmnoprstuvæøå"
+    words_ = sorted({"".join(rnd.choice(letters) for _ in range(rnd.randint(5, 14))) +
+                     rnd.choice(["erne", "ene", "ing", "ede", "else", "heden", ""]) for _ in range(20_000)})
+    expected = {w: a._stemmer().stemWord(w) for w in words_}
+    a.stem.cache_clear()  # every word a miss: each thread runs the stemmer itself
+    wrong, errors = [], []
+
+    def work(chunk):
+        try:
+            wrong.extend(w for w in chunk if a.stem(w) != expected[w])
+        except Exception as exc:  # noqa: BLE001 - the failure this test exists to catch
+            errors.append(repr(exc))
+
+    threads = [threading.Thread(target=work, args=(words_[i::8],)) for i in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == [] and wrong == []
