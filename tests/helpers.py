@@ -112,3 +112,10 @@ def run_with_imports_blocked(body: str, blocked=WEB_AND_ORM):
     ])
     return subprocess.run([sys.executable, "-c", script], cwd=Path(__file__).resolve().parents[1],
                           capture_output=True, text=True, timeout=60)
+
+
+def who_may_results(client, task: str, query: str = "") -> dict:
+    """The who-may API's results for a task, by profession slug (the answer must be 200)."""
+    response = client.get(f"/api/v1/tasks/{task}/who-may{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)
+    return {r["profession"]: r for r in response.get_json()["results"]}

@@ -1,25 +1,16 @@
 """Can beside may (issue 19): the fit and the training on the task page, the API and the CLI, the settings where
-the answer differs, and the shipped knowledge's realistic takers — on both databases."""
+the answer differs, the competence page — on both databases. The shipped knowledge's realistic takers:
+test_shipped_fit.py."""
 from __future__ import annotations
 
 import html
 import re
 
-import pytest
-
-REALISTIC = ("recommended", "trainable")
-OFFICE_AND_SERVICE = ("laegesekretaer", "sekretaer", "servicemedarbejder", "portoer", "piccoline",
-                      "ernaeringsassistent")
-
-
-def _who_may(client, task, query=""):
-    response = client.get(f"/api/v1/tasks/{task}/who-may{query}")
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return {r["profession"]: r for r in response.get_json()["results"]}
+from tests.helpers import who_may_results
 
 
 def test_every_result_carries_legal_fit_training_and_evidence(client):
-    results = _who_may(client, "tage-venoes-blodproeve")
+    results = who_may_results(client, "tage-venoes-blodproeve")
     for r in results.values():
         assert r["legal"] == {"independent": "independent", "independent_after_training": "independent",
                               "delegation": "delegation", "delegation_after_training": "delegation",
@@ -34,8 +25,8 @@ def test_every_result_carries_legal_fit_training_and_evidence(client):
 def test_the_page_states_the_settings_where_the_answer_differs(client):
     """skrive-epikrise: Region Midtjylland's agreement for psychiatry keeps non-physicians from writing discharge
     letters there. With "Alle miljøer" the page says so, profession by profession, as the engine does."""
-    everywhere = _who_may(client, "skrive-epikrise")
-    there = _who_may(client, "skrive-epikrise", "?setting=psykiatri&organisation=region-midtjylland")
+    everywhere = who_may_results(client, "skrive-epikrise")
+    there = who_may_results(client, "skrive-epikrise", "?setting=psykiatri&organisation=region-midtjylland")
     differing = {p for p in everywhere if (everywhere[p]["verdict"], everywhere[p]["fit"]) !=
                  (there[p]["verdict"], there[p]["fit"])}
     assert "sygeplejerske" in differing and there["sygeplejerske"]["verdict"] == "not_allowed"
@@ -53,7 +44,7 @@ def test_the_page_states_the_settings_where_the_answer_differs(client):
 
 
 def test_the_cli_shows_the_fit_and_the_training(client, runner):
-    results = _who_may(client, "tage-venoes-blodproeve")
+    results = who_may_results(client, "tage-venoes-blodproeve")
     out = runner.invoke(args=["who-may", "tage-venoes-blodproeve", "--no-reasons"])
     assert out.exit_code == 0, out.output
     assert "Kan (egnethed)" in out.output

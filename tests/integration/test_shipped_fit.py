@@ -5,15 +5,11 @@ from __future__ import annotations
 
 import pytest
 
+from tests.helpers import who_may_results
+
 REALISTIC = ("recommended", "trainable")
 OFFICE_AND_SERVICE = ("laegesekretaer", "sekretaer", "servicemedarbejder", "portoer", "piccoline",
                       "ernaeringsassistent")
-
-
-def _who_may(client, task, query=""):
-    response = client.get(f"/api/v1/tasks/{task}/who-may{query}")
-    assert response.status_code == 200, response.get_data(as_text=True)
-    return {r["profession"]: r for r in response.get_json()["results"]}
 
 
 def _reserved_clinical_tasks(app) -> list[str]:
@@ -52,7 +48,7 @@ def test_office_and_service_groups_would_need_an_education_for_clinical_reserved
     tasks = _reserved_clinical_tasks(app)
     assert len(tasks) > 20
     for task in tasks:
-        results = _who_may(client, task)
+        results = who_may_results(client, task)
         for group in OFFICE_AND_SERVICE:
             r = results[group]
             assert r["fit"] in (None, "requires_education"), (task, group, r["fit"], r["training"])
@@ -63,7 +59,7 @@ def test_groups_the_reports_name_are_realistic_where_the_law_allows(app, client,
     tasks = _evidence(app, taker)
     assert len(tasks) >= 10
     for task in tasks:
-        r = _who_may(client, task)[taker]
+        r = who_may_results(client, task)[taker]
         assert r["evidence"], task
         if r["verdict"] != "not_allowed":
             assert r["fit"] in REALISTIC, (task, r["fit"], r["training"])
@@ -71,7 +67,7 @@ def test_groups_the_reports_name_are_realistic_where_the_law_allows(app, client,
 
 def test_bioanalysts_are_realistic_for_the_blood_samples_they_take(client):
     # No report says bioanalysts take tasks from nurses; the blood sample is theirs in practice (a holder).
-    r = _who_may(client, "tage-venoes-blodproeve")["bioanalytiker"]
+    r = who_may_results(client, "tage-venoes-blodproeve")["bioanalytiker"]
     assert r["fit"] == "recommended", r
 
 
