@@ -69,7 +69,9 @@ def _too_many_requests(error):
         from kb.api.errors import json_error
 
         return json_error(429, "too_many_requests", message)
-    return render_template("auth/rate_limited.html", message=message), 429
+    # A PDF or a heavy read refused is not a login attempt: its page says so and links back where the reader was
+    return render_template("auth/rate_limited.html", message=message,
+                           login=request.endpoint not in PUBLIC_LIMITS), 429
 
 
 def init_limiter(app: Flask) -> Limiter:
