@@ -229,10 +229,10 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
     reasons += competence_reasons
 
     # 7. the fit (kan, beside må): what the gap takes and whether practice or a report supports the group
-    fit, training, evidence = assess(view.task, profession, True, missing, knowledge)
+    fit, training, evidence, backed = assess(view.task, profession, missing, knowledge)
     return Result(profession=profession.slug, verdict=verdict, conditions=tuple(_unique(conditions)),
                   missing_competences=tuple(missing), reasons=tuple(_unique(reasons)), delegable_from=delegable_from,
-                  fit=fit, training=training, evidence=evidence, supported=supported(view.task, profession))
+                  fit=fit, training=training, evidence=evidence, supported=backed)
 
 
 def _rule_in_context(rule: RuleFact, context: Context) -> bool:

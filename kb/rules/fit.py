@@ -69,15 +69,14 @@ def evidence_for(task: TaskFact, profession: ProfessionFact) -> tuple[EvidenceFa
     return tuple(e for e in task.evidence if profession.covers(e.taker))
 
 
-def assess(task: TaskFact, profession: ProfessionFact, allowed: bool, missing: Sequence[MissingCompetence],
-           knowledge: Knowledge) -> tuple[str | None, Training, tuple[EvidenceFact, ...]]:
-    """(fit, training, evidence) for a group the engine has judged; see the module docstring."""
+def assess(task: TaskFact, profession: ProfessionFact, missing: Sequence[MissingCompetence],
+           knowledge: Knowledge) -> tuple[str, Training, tuple[EvidenceFact, ...], bool]:
+    """(fit, training, evidence, supported) for a group the engine allows; see the module docstring."""
     evidence = evidence_for(task, profession)
     training = training_for(missing, profession, knowledge)
-    if not allowed:
-        return None, training, evidence
     held = holds(task, profession)
-    return fit_of(training.effort, training.hours, bool(evidence) or held, held), training, evidence
+    backed = bool(evidence) or held
+    return fit_of(training.effort, training.hours, backed, held), training, evidence, backed
 
 
 def holds(task: TaskFact, profession: ProfessionFact) -> bool:
