@@ -95,7 +95,7 @@ FIGURES = (
     "who-may p50 (as the who-may API: task facts read, catalogue kept)",
     "who-may p95 (as the who-may API: task facts read, catalogue kept)",
     "who-may p95, engine only (task and catalogue at hand)",
-    "shiftable, largest profession: first call after a knowledge change",
+    "shiftable, largest profession: first page after a published task change",
     "shiftable, largest profession: a page of 50, shortlist kept (p95)",
     "task page `/tasks/<slug>` throughput", "task page p95 under load", "search page `/search?q=` throughput",
     "search page p95 under load", "hello-world throughput (floor)", "hello-world p95 under load",
@@ -104,6 +104,7 @@ FIGURES = (
     "search page ÷ hello-world throughput",
     "role-description PDF time", "role-description PDF peak memory (child RSS)",
     "publish one change (a task's title, the one write path, reindex included; p95)",
+    "shiftable, largest profession: built from nothing (a new process, or a change of professions)",
 )
 
 

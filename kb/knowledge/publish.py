@@ -8,7 +8,9 @@ the spreadsheet import's commit. The steps are always these, in this order:
 2. **load** — upsert by slug through one Loader (kb.knowledge.loader), in chunks when asked so an import's progress
    bar moves while the database is written;
 3. **reindex** — the search index follows the data, in the same transaction: the changed records' documents and
-   those whose text includes theirs (kb.search.incremental), or everything for a seed or a synonym change;
+   those whose text includes theirs (kb.search.incremental), or everything for a seed or a synonym change; and the
+   knowledge token's next step records which tasks changed (kb.knowledge.scope), so every server brings what it
+   keeps up to date for those tasks only;
 4. **history** — each record whose document changed gets a published Revision (kb.knowledge.history); records
    loaded from seed/ get theirs at their first change, with a baseline;
 5. **audit** — one AuditEvent for the batch.
@@ -31,6 +33,8 @@ from kb.knowledge.checks import bundle_of
 from kb.knowledge.documents import KINDS, records, to_document
 from kb.knowledge.history import record_published
 from kb.knowledge.loader import Loader
+from kb.knowledge.scope import scope_of
+from kb.knowledge_state import note_scope, publishing
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 Document = tuple[str, dict[str, Any], str]  # (kind, document, origin: where it came from, for error messages)
@@ -77,6 +81,13 @@ def publish(session: Session, documents: list[Document] | SeedBundle, how: Publi
     """Check, load, reindex, record history and audit ``documents`` (or a checked seed bundle) in the caller's
     transaction. ``before``: the records' documents as the caller already read them (the import's dry run), else
     read here. Raises DocumentError (nothing written) or what the database says; the caller rolls back."""
+    with publishing(session):
+        return _publish(session, documents, how, before, chunk, progress)
+
+
+def _publish(session: Session, documents: list[Document] | SeedBundle, how: Publication,
+             before: Optional[dict[tuple[str, str], Optional[dict[str, Any]]]], chunk: Optional[int],
+             progress: Progress) -> Published:
     is_seed = isinstance(documents, SeedBundle)
     bundle = documents if is_seed else bundle_of(session, documents)
     keys = [] if is_seed else sorted({(kind, _slug(kind, doc)) for kind, doc, _ in documents})
@@ -95,8 +106,11 @@ def publish(session: Session, documents: list[Document] | SeedBundle, how: Publi
     progress("index", 0, 0)
     if is_seed:
         reindex(session)  # a whole seed: every document, and the vocabulary built afresh
+        note_scope(session, None)
     else:  # what the documents changed, and the documents whose text includes theirs
-        reindex_changes(session, [(kind, record, old, new) for kind, _, record, old, new in done.records])
+        changed = [(kind, record, old, new) for kind, _, record, old, new in done.records]
+        reindex_changes(session, changed)
+        note_scope(session, scope_of(session, changed))
     for n, (kind, slug, record, old, new) in enumerate(done.records, 1):
         if old != new or how.draft is not None:  # a draft becomes its published version even when nothing changed
             record_published(session, kind, slug, record.id, old, new, reason=how.reason, author_id=how.author_id,

@@ -3,7 +3,7 @@ from kb.models.audit import AuditEvent, Revision
 from kb.models.base import Base
 from kb.models.competence import Competence
 from kb.models.education import Education
-from kb.models.knowledge import KnowledgeState
+from kb.models.knowledge import KnowledgeChange, KnowledgeState
 from kb.models.law import LegalAct, Provision
 from kb.models.organisation import Organisation
 from kb.models.plan import ShiftPlan, ShiftPlanItem
@@ -17,7 +17,7 @@ from kb.models.transfer import ImportJob
 from kb.models.user import User
 
 __all__ = [
-    "AuditEvent", "Base", "Competence", "Education", "Evidence", "ImportJob", "KnowledgeState", "LegalAct", "Organisation", "Profession", "ProfessionCompetence",
+    "AuditEvent", "Base", "Competence", "Education", "Evidence", "ImportJob", "KnowledgeChange", "KnowledgeState", "LegalAct", "Organisation", "Profession", "ProfessionCompetence",
     "ProfessionShortage", "Provision", "RenderedDocument", "Revision", "Rule", "Setting", "ShiftPlan", "ShiftPlanItem", "SourceCitation",
     "SourceDocument", "Synonym", "Task", "TaskRequirement", "TaskTerm", "User",
 ]

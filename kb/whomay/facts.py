@@ -63,7 +63,13 @@ def _slug_sets(link: sa.Table, owner: str, target: type) -> dict[int, set[str]]:
 def load_catalogue() -> Catalogue:
     """Professions, competences, education offers and the delegation provisions; built once per process and
     knowledge version (kb.knowledge_state), since every task page and who-may call needs all of it."""
-    return cached(db.session, "whomay.catalogue", "", _build_catalogue)
+    return cached(db.session, "whomay.catalogue", "", _build_catalogue, patch=_same_catalogue)
+
+
+def _same_catalogue(old: Catalogue, scope) -> Catalogue | None:
+    """Tasks, rules and ordinary provisions are not in the catalogue (a delegation provision's change has no scope:
+    kb/knowledge/scope.py), so after those the kept catalogue still holds."""
+    return old if scope.within("task", "rule", "provision") else None
 
 
 def _build_catalogue() -> Catalogue:

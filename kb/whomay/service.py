@@ -27,6 +27,7 @@ from kb.rules import (
 from kb.models.law import provision_reserved_to
 from kb.models.task import task_provision
 from kb.whomay.facts import Catalogue, load_catalogue, make_context
+from kb.whomay.patches import patch_shortlist, patch_takeover, takeover_groups
 from kb.whomay.task_facts import load_task_fact, load_task_facts, load_task_facts_by_id, load_task_facts_held_by
 
 
@@ -189,19 +190,23 @@ def shiftable_for(profession_slug: str, context: Context, limit_takers: int = 5,
     the recommended ones with ``recommended_only``); None if unknown slug.
 
     The ranked shortlist is kept per process and knowledge version (kb.knowledge_state): building it reads every
-    task the group holds, which for nurses on a national catalogue is 16,000 tasks."""
+    task the group holds, which for nurses on a national catalogue is 16,000 tasks. After a publication that touches
+    named tasks, the kept shortlist is brought up to date for those tasks only (kb.whomay.patches)."""
     catalogue = load_catalogue()
     holder = catalogue.profession(profession_slug)
     if holder is None:
         return None
 
+    def ranked(tasks) -> list[Shortlisted]:
+        return shortlist(holder, tasks, catalogue.professions, context, catalogue.knowledge, limit_takers, fits)
+
     def build() -> tuple[Shortlisted, ...]:
-        return tuple(shortlist(holder, load_task_facts_held_by(profession_slug), catalogue.professions, context,
-                               catalogue.knowledge, limit_takers, fits))
+        return tuple(ranked(load_task_facts_held_by(profession_slug)))
 
     fits = ("recommended",) if recommended_only else ("recommended", "trainable")
     items = cached(db.session, _family("whomay.shortlist", context),
-                   f"{profession_slug}|{_context_key(context)}|{limit_takers}|{','.join(fits)}", build)
+                   f"{profession_slug}|{_context_key(context)}|{limit_takers}|{','.join(fits)}", build,
+                   patch=lambda old, scope: patch_shortlist(old, scope, ranked))
     return Shiftable(holder=profession_slug, shortlist=items, context=context, catalogue=catalogue)
 
 
@@ -216,18 +221,23 @@ def takeover_for(profession_slug: str, context: Context):
     if profession is None:
         return None
 
-    def build():
-        own = {p.slug for p in catalogue.professions if related(profession, p)}
-        groups: dict[Verdict, list[tuple[TaskFact, Result]]] = {v: [] for v in Verdict if v is not Verdict.NOT_ALLOWED}
-        for fact in load_task_facts(sa.true()):
-            if fact.holders & own:
-                continue
-            result = who_may_one(fact, profession, context, catalogue.knowledge)
-            if result.verdict is not Verdict.NOT_ALLOWED:
-                groups[result.verdict].append((fact, result))
-        return tuple((v, tuple(items)) for v, items in groups.items() if items)
+    own = {p.slug for p in catalogue.professions if related(profession, p)}
 
-    return cached(db.session, _family("whomay.takeover", context), f"{profession_slug}|{_context_key(context)}", build)
+    def judge(fact: TaskFact) -> Result | None:
+        if fact.holders & own:
+            return None
+        result = who_may_one(fact, profession, context, catalogue.knowledge)
+        return None if result.verdict is Verdict.NOT_ALLOWED else result
+
+    def build():
+        groups: dict[Verdict, list[tuple[TaskFact, Result]]] = {}
+        for fact in load_task_facts(sa.true()):
+            if (result := judge(fact)) is not None:
+                groups.setdefault(result.verdict, []).append((fact, result))
+        return takeover_groups(groups)
+
+    return cached(db.session, _family("whomay.takeover", context), f"{profession_slug}|{_context_key(context)}", build,
+                  patch=lambda old, scope: patch_takeover(old, scope, judge))
 
 
 def _family(name: str, context: Context) -> str:

@@ -75,7 +75,9 @@ def _rule_fact(look: _Lookups, rule_id, slug, profession_id, effect, kind, provi
 
 
 def _lookups() -> _Lookups:
-    return cached(db.session, "whomay.lookups", "", _build_lookups)
+    # Tasks and rules are not among the look-ups; a provision is.
+    return cached(db.session, "whomay.lookups", "", _build_lookups,
+                  patch=lambda old, scope: old if scope.within("task", "rule") else None)
 
 
 def provision_facts() -> dict[int, ProvisionFact]:
