@@ -56,7 +56,8 @@ KEEP_CHANGES = 200  # steps kept in knowledge_change; a server further behind re
 CHAIN_STEPS = 50  # steps a kept value may be behind and still be brought up to date
 # Tables whose rows are not published knowledge: writing them leaves the caches valid.
 NOT_KNOWLEDGE = frozenset({"user", "shift_plan", "shift_plan_item", "revision", "audit_event", "import_job",
-                           "search_document", "knowledge_state", "rendered_document", "knowledge_change"})
+                           "search_document", "search_vocabulary", "knowledge_state", "rendered_document",
+                           "knowledge_change"})
 
 _lock = threading.Lock()
 # family → (database URL, key) → (token, value), least recently used first

@@ -46,3 +46,16 @@ class SearchDocument(Base):
     body_tokens: Mapped[str] = mapped_column(sa.Text, default="")
     words: Mapped[str] = mapped_column(sa.Text, default="")  # distinct surface words, for compound splitting
     generation: Mapped[int] = mapped_column(default=1, index=True)
+
+
+class SearchVocabulary(Base):
+    """The index's vocabulary as counts: for each stem (``kind`` "stem") the number of documents whose tokens hold
+    it, and for each surface word ("surface") the number whose words hold it — what query analysis corrects,
+    completes and splits compounds against (kb/search/vocabulary.py). Kept in step with search_document in the same
+    transaction, by the full rebuild and by the incremental reindex, so a process reads a few thousand counts instead
+    of analysing every document's tokens after each publication (issue 20, part 1)."""
+
+    __tablename__ = "search_vocabulary"
+    kind: Mapped[str] = mapped_column(sa.String(10), primary_key=True)
+    word: Mapped[str] = mapped_column(sa.Text, primary_key=True)
+    documents: Mapped[int] = mapped_column()

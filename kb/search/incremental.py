@@ -21,6 +21,7 @@ from kb import models as m
 from kb.knowledge_state import mark_changed
 from kb.models.search import SearchDocument
 from kb.models.task import task_holder
+from kb.search import vocabulary
 from kb.search.index import reindex, rows_for, sources, surface_words, synonym_table
 
 __all__ = ["INDEXED_KINDS", "index_targets", "reindex_changes", "reindex_documents"]
@@ -75,6 +76,17 @@ def reindex_changes(session: Session, changes: list[Change]) -> int:
     return reindex_documents(session, targets)
 
 
+def _counts_of_documents(session: Session, targets: dict[str, set[int]]) -> vocabulary.Counts:
+    """The vocabulary counts of the documents about to be replaced."""
+    columns = [getattr(SearchDocument, c) for c in ("words", *vocabulary.TOKEN_COLUMNS)]
+    found = vocabulary.Counts()
+    for kind, ids in targets.items():
+        for chunk in _chunks(ids):
+            found += vocabulary.counts_of(r._mapping for r in session.execute(sa.select(*columns).where(
+                SearchDocument.kind == kind, SearchDocument.ref_id.in_(chunk))))
+    return found
+
+
 def reindex_documents(session: Session, targets: dict[str, set[int]]) -> int:
     """Replace the search documents of these records (kind → ids) in the caller's transaction; a record no longer
     indexed (a task back in draft) loses its document. Returns the number of documents written."""
@@ -82,6 +94,7 @@ def reindex_documents(session: Session, targets: dict[str, set[int]]) -> int:
     if not targets:
         return 0
     sqlite = session.get_bind().dialect.name == "sqlite"
+    removed = _counts_of_documents(session, targets)
     forget = sa.text(f"INSERT INTO search_fts(search_fts, rowid, {_FTS_COLUMNS}) SELECT 'delete', id, "
                      f"{_FTS_COLUMNS} FROM search_document WHERE kind = :kind AND ref_id IN :ids") \
         .bindparams(sa.bindparam("ids", expanding=True))
@@ -92,10 +105,11 @@ def reindex_documents(session: Session, targets: dict[str, set[int]]) -> int:
             session.execute(sa.delete(SearchDocument).where(SearchDocument.kind == kind,
                                                             SearchDocument.ref_id.in_(chunk)))
     found = sources(session, targets)
-    vocabulary = frozenset(w for line in session.scalars(sa.select(SearchDocument.words)) for w in line.split()) \
-        .union(*(surface_words(s) for s in found))
+    # the surface words of the index as it stands without the replaced documents, and the new texts' own
+    words = vocabulary.surface_words_without(session, removed).union(*(surface_words(s) for s in found))
     generation = (session.scalar(sa.select(sa.func.max(SearchDocument.generation))) or 0) + 1
-    rows = rows_for(found, vocabulary, synonym_table(session), generation)
+    rows = rows_for(found, words, synonym_table(session), generation)
+    vocabulary.change(session, removed, vocabulary.counts_of(rows))
     if rows:
         session.execute(sa.insert(SearchDocument), rows)
         if sqlite:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session, selectinload
 from kb import models as m
 from kb.knowledge_state import cached, mark_changed
 from kb.models.search import SearchDocument
-from kb.search import backend
+from kb.search import backend, vocabulary
 from kb.search.analyser import STOPWORDS, SynonymTable, Vocabulary, analyse_parts, tokens, words
 
 FIELDS = ("title", "terms", "related", "body")
@@ -94,6 +94,7 @@ def reindex(session: Session) -> int:
     rows = rows_for(found, Vocabulary(corpus, surface), synonym_table(session), generation)
     if rows:
         session.execute(sa.insert(SearchDocument), rows)
+    vocabulary.replace_all(session, vocabulary.counts_of(rows))
     backend.rebuild(session)
     mark_changed(session)  # a reindex on its own (no knowledge row changed) still needs a new vocabulary version
     return len(rows)
@@ -141,10 +142,5 @@ def snapshot(session: Session) -> Snapshot:
 
 
 def _build_snapshot(session: Session) -> Snapshot:
-    df: Counter = Counter()
-    surface: set[str] = set()
-    columns = [getattr(SearchDocument, f"{f}_tokens") for f in FIELDS]
-    for row in session.execute(sa.select(SearchDocument.words, *columns)):
-        surface.update(row[0].split())
-        df.update(set(" ".join(row[1:]).split()))
+    df, surface = vocabulary.load(session)  # the counts kept with the index, not a pass over every document
     return Snapshot(Vocabulary(df, surface), synonym_table(session))

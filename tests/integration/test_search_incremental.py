@@ -89,3 +89,51 @@ def test_a_task_back_in_draft_leaves_the_index_and_a_rule_change_touches_none(ap
         doc["note"] = (doc.get("note") or "") + " Rettet."
         publish_document(db.session, "rule", doc)
         assert _written(before, _index()) == set()  # rules are not in the index
+
+
+def _vocabulary_table() -> dict[tuple[str, str], int]:
+    from kb.models.search import SearchVocabulary
+
+    return {(v.kind, v.word): v.documents for v in db.session.scalars(sa.select(SearchVocabulary))}
+
+
+def _vocabulary_by_scanning() -> dict[tuple[str, str], int]:
+    """Counted here from the documents themselves: each document once per stem and per surface word."""
+    found: dict[tuple[str, str], int] = {}
+    for d in db.session.scalars(sa.select(SearchDocument)):
+        keys = {("surface", w) for w in d.words.split()} | {("stem", t) for t in " ".join(
+            (d.title_tokens, d.terms_tokens, d.related_tokens, d.body_tokens)).split()}
+        for key in keys:
+            found[key] = found.get(key, 0) + 1
+    return found
+
+
+def test_the_vocabulary_counts_follow_every_kind_of_publication(app):
+    """The counts kept with the index (kb/search/vocabulary.py) equal a count over the documents after a full
+    rebuild, after edits that add and drop words, after a task leaves the index, and after a rename that rewrites
+    many documents; the query analysis reads them."""
+    from kb.search.index import snapshot
+
+    with app.app_context():
+        assert _vocabulary_table() == _vocabulary_by_scanning()
+        doc = document_of(db.session, "task", "tage-venoes-blodproeve")
+        doc["title"] = "Tage venøs blodprøve med kvantefluxkapacitor"
+        doc["terms"] = []  # its terms' words go, where no other document has them
+        publish_document(db.session, "task", doc)
+        assert _vocabulary_table() == _vocabulary_by_scanning()
+        assert ("surface", "kvantefluxkapacitor") in _vocabulary_table()
+        draft = document_of(db.session, "task", "tage-venoes-blodproeve")
+        draft["status"] = "draft"
+        publish_document(db.session, "task", draft)
+        assert _vocabulary_table() == _vocabulary_by_scanning()
+        assert ("surface", "kvantefluxkapacitor") not in _vocabulary_table()
+        renamed = document_of(db.session, "profession", "sygeplejerske")
+        renamed["name"] = "Sygeplejerske (plejeprofessionel)"
+        publish_document(db.session, "profession", renamed)
+        assert _vocabulary_table() == _vocabulary_by_scanning()
+        db.session.commit()
+        vocabulary = snapshot(db.session).vocabulary
+        assert "plejeprofessionel" in vocabulary.words and "kvantefluxkapacitor" not in vocabulary.words
+        scanned = _vocabulary_by_scanning()
+        assert vocabulary.df == {w: n for (k, w), n in scanned.items() if k == "stem"}
+        assert search_tasks("plejeprofessionel", limit=None)[1] > 10
