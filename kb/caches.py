@@ -40,6 +40,10 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
     Family("whomay.takeover", "the tasks a group may take over, by verdict (the profession page and role PDF)",
            "profession|setting|complexity|date|organisation", keep=8),
     Family("whomay.takeover.dated", "the same for another date than today", "as whomay.takeover", keep=2),
+    Family("whomay.verdicts", "every published task's verdict for one profession, by task id (the search page's "
+                              "verdict facet; ~5 MB on a national catalogue)",
+           "profession|setting|complexity|date|organisation", keep=8),
+    Family("whomay.verdicts.dated", "the same for another date than today", "as whomay.verdicts", keep=2),
     Family("catalogue.task_article", "a task page's rendered article (who-may matrix, law, sources; ≤ ~150 kB on a "
                                      "national catalogue)",
            "slug|setting|complexity|date|organisation|raw date|language", keep=256),

@@ -9,12 +9,16 @@ by the same functions the full build uses. Anything wider has no scope, and the 
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+
+import sqlalchemy as sa
 
 from kb import models as m
+from kb.extensions import db
 from kb.knowledge_state import Scope
 from kb.rules import Result, Shortlisted, TaskFact, Verdict
-from kb.whomay.task_facts import load_task_facts
+from kb.whomay.task_facts import load_task_facts, load_task_facts_by_id
 
 # The kinds after which the catalogue the takers are judged by is the one the kept value was built with.
 TASK_SCOPED = ("task", "rule", "provision")
@@ -65,3 +69,17 @@ def takeover_groups(groups: dict[Verdict, list[tuple[TaskFact, Result]]]) -> Tak
     collation and Python's would order a patched list and a built one differently)."""
     return tuple((v, tuple(sorted(groups[v], key=lambda tr: by_title(tr[0])))) for v in Verdict
                  if v is not Verdict.NOT_ALLOWED and groups.get(v))
+
+
+def patch_verdicts(old: Mapping[int, Verdict], scope: Scope,
+                   judge: Callable[[dict[int, TaskFact]], dict[int, Verdict]]) -> Mapping[int, Verdict] | None:
+    """Every published task's verdict for one group, with the touched tasks judged again (a task no longer
+    published leaves); None when the change reaches beyond named tasks."""
+    if not scope.within(*TASK_SCOPED):
+        return None
+    touched = set(db.session.scalars(sa.select(m.Task.id).where(m.Task.slug.in_(sorted(scope.tasks))))) \
+        if scope.tasks else set()
+    kept = {i: v for i, v in old.items() if i not in touched}
+    if touched:
+        kept.update(judge(load_task_facts_by_id(m.Task.id.in_(sorted(touched)))))
+    return MappingProxyType(kept)

@@ -10,8 +10,10 @@ plan's items (results_for), a verdict table over contexts (verdict_table, the pr
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
 import sqlalchemy as sa
 from flask_babel import gettext
@@ -27,7 +29,7 @@ from kb.rules import (
 from kb.models.law import provision_reserved_to
 from kb.models.task import task_provision
 from kb.whomay.facts import Catalogue, load_catalogue, make_context
-from kb.whomay.patches import patch_shortlist, patch_takeover, takeover_groups
+from kb.whomay.patches import patch_shortlist, patch_takeover, patch_verdicts, takeover_groups
 from kb.whomay.task_facts import load_task_fact, load_task_facts, load_task_facts_by_id, load_task_facts_held_by
 
 
@@ -250,15 +252,27 @@ def _context_key(context: Context) -> str:
 
 
 def verdicts_for(task_ids: list[int], profession_slug: str, context: Context) -> dict[int, Verdict] | None:
-    """Each task's verdict for one profession (the search page's verdict facet); None for an unknown profession."""
+    """Each published task's verdict for one profession, of those among ``task_ids`` (the search page's verdict
+    facet); None for an unknown profession. Every published task's verdict is kept per process and knowledge
+    version, brought up to date for the tasks a publication touches (kb.whomay.patches): a common word matches
+    thousands of tasks, and asking the engine about each on every search cost seconds on a national catalogue."""
+    every = all_verdicts(profession_slug, context)
+    return None if every is None else {i: every[i] for i in task_ids if i in every}
+
+
+def all_verdicts(profession_slug: str, context: Context) -> Mapping[int, Verdict] | None:
+    """Every published task's verdict for one profession, by task id; None for an unknown profession."""
     catalogue = load_catalogue()
     profession = catalogue.profession(profession_slug)
     if profession is None:
         return None
-    if not task_ids:
-        return {}
-    return {task_id: who_may_one(fact, profession, context, catalogue.knowledge).verdict
-            for task_id, fact in load_task_facts_by_id(m.Task.id.in_(task_ids)).items()}
+
+    def judge(facts: dict[int, TaskFact]) -> dict[int, Verdict]:
+        return {i: who_may_one(f, profession, context, catalogue.knowledge).verdict for i, f in facts.items()}
+
+    return cached(db.session, _family("whomay.verdicts", context), f"{profession_slug}|{_context_key(context)}",
+                  lambda: MappingProxyType(judge(load_task_facts_by_id(sa.true()))),
+                  patch=lambda old, scope: patch_verdicts(old, scope, judge))
 
 
 def results_for(pairs: list[tuple[int, str]], context: Context) -> list[Result | None]:

@@ -229,3 +229,35 @@ def test_a_step_of_another_kind_is_never_patched(app, builds):
         assert service.load_catalogue() is not catalogue
         _shortlist()
         assert builds["shortlist"] == 2
+
+
+def test_the_kept_verdicts_follow_a_publication(app, monkeypatch):
+    """The search facet's verdicts (every published task's, for one group) after a task change and a task back in
+    draft equal a fresh engine run, and the call that follows the publication does not judge every task again."""
+    with app.app_context():
+        knowledge_state.clear()
+        taker = "social-og-sundhedsassistent"
+        before = service.all_verdicts(taker, make_context())
+        published = set(db.session.scalars(sa.select(m.Task.id).where(m.Task.status == "published")))
+        assert set(before) == published
+        changed, gone = [t for t, _ in sorted(before.items())[:2]]
+        doc = document_of(db.session, "task", db.session.get(m.Task, changed).slug)
+        doc["holders"], doc["requirements"] = [taker], []
+        draft = document_of(db.session, "task", db.session.get(m.Task, gone).slug)
+        draft["status"] = "draft"
+        publish_documents(db.session, [("task", doc, "t"), ("task", draft, "t")])
+        db.session.commit()
+        judged = []
+        real = service.who_may_one
+
+        def counted(*args, **kwargs):  # the real engine, counted on the way through
+            judged.append(args[0].slug)
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(service, "who_may_one", counted)
+        patched = service.all_verdicts(taker, make_context())
+        monkeypatch.undo()
+        assert judged == [doc["slug"]]
+        assert gone not in patched and changed in patched
+        assert dict(patched) == dict(_fresh(lambda: service.all_verdicts(taker, make_context())))
+        assert service.verdicts_for([changed, gone], taker, make_context()) == {changed: patched[changed]}
