@@ -37,9 +37,10 @@ def include_object(obj, name, type_, reflected, compare_to) -> bool:
 
 @dataclass(frozen=True)
 class Filters:
-    """Restrictions on the matched documents (task filters only apply to kind 'task')."""
+    """Restrictions on the matched documents (task filters only apply to kind 'task'). A tuple of kinds matches
+    documents of any of them with no task filter at all, not even "published": for the other kinds only."""
 
-    kind: str = "task"
+    kind: str | tuple[str, ...] = "task"
     category: str | None = None
     setting: str | None = None
     holder: str | None = None
@@ -53,7 +54,19 @@ def _ts_quote(stem: str) -> str:
     return "'" + stem.replace("'", "''").replace("\\", "\\\\") + "'"
 
 
+# The task filters on a matched document `d` (also used by kb/search/facets.py over its matched tasks).
+SETTING_FILTER = ("EXISTS (SELECT 1 FROM task_setting ts JOIN setting s ON s.id = ts.setting_id"
+                  " WHERE ts.task_id = d.ref_id AND s.slug = :setting)")
+HOLDER_FILTER = ("EXISTS (SELECT 1 FROM task_holder th JOIN profession p ON p.id = th.profession_id"
+                 " WHERE th.task_id = d.ref_id AND p.slug = :holder)")
+
+
 def _where(f: Filters, sqlite: bool = False) -> tuple[list[str], dict]:
+    if isinstance(f.kind, tuple):
+        if "task" in f.kind:
+            raise ValueError("tasks are matched alone: their filters and the published check apply to them only")
+        names = [f"kind_{i}" for i in range(len(f.kind))]
+        return [f"d.kind IN ({', '.join(':' + n for n in names)})"], dict(zip(names, f.kind))
     clauses, params = ["d.kind = :kind"], {"kind": f.kind}
     if f.kind == "task":
         # SQLite: the status from the narrow (id, status) index, not the wide task row, for each of thousands of hits
@@ -63,21 +76,30 @@ def _where(f: Filters, sqlite: bool = False) -> tuple[list[str], dict]:
             clauses.append("d.category = :category")
             params["category"] = f.category
         if f.setting:
-            clauses.append("EXISTS (SELECT 1 FROM task_setting ts JOIN setting s ON s.id = ts.setting_id"
-                           " WHERE ts.task_id = d.ref_id AND s.slug = :setting)")
+            clauses.append(SETTING_FILTER)
             params["setting"] = f.setting
         if f.holder:
-            clauses.append("EXISTS (SELECT 1 FROM task_holder th JOIN profession p ON p.id = th.profession_id"
-                           " WHERE th.task_id = d.ref_id AND p.slug = :holder)")
+            clauses.append(HOLDER_FILTER)
             params["holder"] = f.holder
     return clauses, params
 
 
-def match(session: Session, query: Query, filters: Filters, limit: int | None = None, offset: int = 0,
-          any_group: bool = False) -> tuple[list[tuple[int, float]], int]:
-    """(ref_id, score) best first, and the number of matches. Ties go by slug so both engines agree."""
-    if not query:
-        return [], 0
+@dataclass(frozen=True)
+class MatchSql:
+    """One full-text match as SQL parts, for statements built around it (kb/search/facets.py): ``FROM {source}
+    WHERE {where}`` yields the matched documents as ``d``; ``score`` ranks them, best first in ``order`` ("ASC" or
+    "DESC"), ties by ``d.slug`` so both engines agree; ``params`` are the statement's bound values."""
+
+    source: str
+    where: str
+    params: dict
+    score: str
+    order: str
+    postgresql: bool
+
+
+def match_sql(session: Session, query: Query, filters: Filters, any_group: bool = False) -> MatchSql:
+    """The match of ``query`` under ``filters`` in this session's engine (``query`` must not be empty)."""
     postgresql = session.get_bind().dialect.name == "postgresql"
     clauses, params = _where(filters, sqlite=not postgresql)
     if postgresql:
@@ -86,7 +108,7 @@ def match(session: Session, query: Query, filters: Filters, limit: int | None = 
         clauses.insert(0, f"{PG_VECTOR} @@ to_tsquery('simple', :q)")
         score = (f"ts_rank('{PG_WEIGHTS}', {PG_VECTOR},"
                  " to_tsquery('simple', :q), 1)")
-        order = "score DESC"
+        order = "DESC"
     else:
         params["q"] = query.render(_fts_quote, "AND", "OR", any_group)
         # CROSS JOIN fixes SQLite's join order: the MATCH drives and each hit looks up its document by rowid.
@@ -97,11 +119,21 @@ def match(session: Session, query: Query, filters: Filters, limit: int | None = 
         source = f"{FTS_TABLE} CROSS JOIN search_document d INDEXED BY ix_search_document_hit ON d.id = {FTS_TABLE}.rowid"
         clauses.insert(0, f"{FTS_TABLE} MATCH :q")
         score = f"bm25({FTS_TABLE}, {', '.join(map(str, BM25_WEIGHTS))})"
-        order = "score ASC"
-    where = " AND ".join(clauses)
+        order = "ASC"
+    return MatchSql(source, " AND ".join(clauses), params, score, order, postgresql)
+
+
+def match(session: Session, query: Query, filters: Filters, limit: int | None = None, offset: int = 0,
+          any_group: bool = False) -> tuple[list[tuple[int, float]], int]:
+    """(ref_id, score) best first, and the number of matches. Ties go by slug so both engines agree."""
+    if not query:
+        return [], 0
+    sql = match_sql(session, query, filters, any_group)
+    source, where, params = sql.source, sql.where, sql.params
     page = f" LIMIT {int(limit)} OFFSET {int(offset)}" if limit is not None else ""
     result = session.execute(sa.text(
-        f"SELECT d.ref_id, {score} AS score FROM {source} WHERE {where} ORDER BY {order}, d.slug{page}"), params)
+        f"SELECT d.ref_id, {sql.score} AS score FROM {source} WHERE {where} ORDER BY score {sql.order}, d.slug{page}"),
+        params)
     # Plain tuples from the driver: SQLAlchemy's per-row processing cost as much as the query itself for a common
     # word's 8,000 hits (docs/benchmark.md); two numeric columns need none of it.
     rows = result.cursor.fetchall()
