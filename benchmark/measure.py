@@ -1,13 +1,14 @@
 """In-process figures on a benchmark database: search against its raw full-text floor, who-may, shiftable.
 
-Each figure calls what the routes call: search_tasks(q, limit=None) as /search does; matrix_by_slug as
-/api/v1/tasks/<slug>/who-may does (task facts read per call; the catalogue kept per process and knowledge version, as
-in the app servers); shiftable_for + one page of 50 as /api/v1/professions/<slug>/shiftable does, both the first call
-after a knowledge change and later pages.
+Each figure calls what the routes call: kb.search.facets.find as /search does (facet counts, the page, the other
+kinds); matrix_by_slug as /api/v1/tasks/<slug>/who-may does (task facts read per call; the catalogue kept per
+process and knowledge version, as in the app servers); shiftable_for + one page of 50 as
+/api/v1/professions/<slug>/shiftable does, after a published change, from nothing, and later pages.
 """
 from __future__ import annotations
 
 import random
+import time
 from dataclasses import dataclass
 
 import sqlalchemy as sa
@@ -52,8 +53,9 @@ class SearchFigures:
 
 
 def search_figures(session: Session, queries: list[str]) -> SearchFigures:
-    from kb.search.query import search_tasks
+    from kb.search.facets import FACETS, find
     from kb.search.index import snapshot
+    from kb.search.query import search_tasks
 
     # The first call per process reads the whole index vocabulary; the routes pay that once, not per query.
     vocabulary = timed([lambda: snapshot(session)])
@@ -63,7 +65,11 @@ def search_figures(session: Session, queries: list[str]) -> SearchFigures:
     for r in rendered:  # measured first, the app would pay for reading the pages the raw query then finds in memory
         if r:
             session.execute(statement, {"q": r}).all()
-    app = timed_median([lambda q=q: search_tasks(q, limit=None, session=session) for q in queries], SEARCH_REPEATS)
+
+    def as_the_page(q: str) -> None:  # what GET /search?q= asks of the database: facet counts, its page, other kinds
+        find(q, {f: None for f in FACETS}, None, False)
+
+    app = timed_median([lambda q=q: as_the_page(q) for q in queries], SEARCH_REPEATS)
     raw = timed_median([lambda r=r: session.execute(statement, {"q": r}).all() for r in rendered if r], SEARCH_REPEATS)
     return SearchFigures(app=app, raw=raw, hits=hits, vocabulary_load_ms=vocabulary.samples[0])
 
@@ -204,3 +210,34 @@ def publish_figures(session: Session, runs: int = 5) -> Timing:
             session.rollback()
 
     return timed([lambda s=s: one(s) for s in slugs])
+
+
+@dataclass
+class PdfRepeatFigures:
+    first_ms: float  # the first request: laid out and stored
+    repeated: Timing  # the same request again: from the store (kb/pdf/store.py)
+    caches: tuple[str, ...]  # X-KB-Cache of each repeated answer (all "hit" when the store served them)
+    pages: int | None
+    size: int
+
+
+def pdf_repeat_figures(app: Flask, profession: str, repeats: int = 20) -> PdfRepeatFigures:
+    """GET /professions/<slug>/role.pdf through the app, first and then ``repeats`` times again, each a fresh
+    request (no If-None-Match: the bytes themselves come back, from the database's store)."""
+    from benchmark.pdf import _pages
+
+    client = app.test_client()
+    path = f"/professions/{profession}/role.pdf"
+    started = time.perf_counter()
+    first = client.get(path)
+    first_ms = (time.perf_counter() - started) * 1000
+    if first.status_code != 200:
+        raise RuntimeError(f"{path}: HTTP {first.status_code}")
+    caches: list[str] = []
+
+    def again() -> None:
+        response = client.get(path)
+        caches.append(response.headers.get("X-KB-Cache", "?"))
+
+    repeated = timed([again] * repeats)
+    return PdfRepeatFigures(first_ms, repeated, tuple(caches), _pages(first.data), len(first.data))

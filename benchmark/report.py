@@ -89,7 +89,8 @@ class BackendResult:
 
 # Every figure row a backend's table carries, in order (tests/integration/test_bench.py checks all are present).
 FIGURES = (
-    "search p50 (search_tasks, as /search)", "search p95 (search_tasks, as /search)",
+    "search p50 (as /search: facet counts, the page, other kinds)",
+    "search p95 (as /search: facet counts, the page, other kinds)",
     "raw full-text p50 (MATCH / @@ on the index)", "raw full-text p95 (MATCH / @@ on the index)",
     "search p95 ÷ raw p95", "search: vocabulary load, once per process",
     "who-may p50 (as the who-may API: task facts read, catalogue kept)",
@@ -105,6 +106,11 @@ FIGURES = (
     "role-description PDF time", "role-description PDF peak memory (child RSS)",
     "publish one change (a task's title, the one write path, reindex included; p95)",
     "shiftable, largest profession: built from nothing (a new process, or a change of professions)",
+    "profession page `/professions/<slug>` p95 (largest profession, take-over list kept)",
+    "role PDF, national (largest profession; first render, take-over list kept)",
+    "role PDF, national: pages",
+    "role PDF, repeated (from the store; p95)",
+    "role PDF, national, from nothing (a fresh process)",
 )
 
 

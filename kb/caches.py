@@ -40,13 +40,22 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
     Family("whomay.takeover", "the tasks a group may take over, by verdict (the profession page and role PDF)",
            "profession|setting|complexity|date|organisation", keep=8),
     Family("whomay.takeover.dated", "the same for another date than today", "as whomay.takeover", keep=2),
+    Family("whomay.reserved", "the tasks the law reserves to a group, with who else may do them (role description)",
+           "profession|setting|complexity|date|organisation", keep=8),
+    Family("whomay.reserved.dated", "the same for another date than today", "as whomay.reserved", keep=2),
     Family("whomay.verdicts", "every published task's verdict for one profession, by task id (the search page's "
                               "verdict facet; ~5 MB on a national catalogue)",
            "profession|setting|complexity|date|organisation", keep=8),
     Family("whomay.verdicts.dated", "the same for another date than today", "as whomay.verdicts", keep=2),
     Family("catalogue.task_article", "a task page's rendered article (who-may matrix, law, sources; ≤ ~150 kB on a "
-                                     "national catalogue)",
+                                     "national catalogue), and for anonymous readers without a session the whole "
+                                     "page around it as bytes (~3 kB more)",
            "slug|setting|complexity|date|organisation|raw date|language", keep=256),
+    Family("catalogue.takeover_view", "a group's take-overs grouped by fit for the profession page and its exports "
+                                      "(references whomay.takeover's tuples; no copy)",
+           "profession|setting|complexity|date|organisation", keep=8),
+    Family("catalogue.takeover_view.dated", "the same for another date than today", "as catalogue.takeover_view",
+           keep=2),
     Family("search.vocabulary", "the search index's vocabulary and synonym table (query analysis)", "—", keep=4),
 )}
 

@@ -6,6 +6,10 @@ hash of the token, what the answer depends on (the path and its query, or a PDF'
 today's date (a context without ``date`` means today, so the answer changes at midnight without a publication). The
 token is shared through the database, so every app server computes the same ETag: a revalidation may land anywhere.
 
+The task page is tagged the same way for anonymous readers without a session (:func:`shared_read`), with
+``no-cache`` instead of a max-age (:func:`mark_revalidate`): its header holds the login link and the language switch,
+so a copy is used only after the server says it is current (a 304, sent before any rendering).
+
 Signed-in users get none of this: kb/web.py sends ``private, no-store`` on every response to a session, and no ETag
 is set for them (their pages hold plans and drafts, which change outside the knowledge token). Errors are never
 cached: only a 200 gets an ETag and ``public``.
@@ -26,6 +30,13 @@ def anonymous_read() -> bool:
     """A GET (or HEAD) without a signed-in session: the only kind of request answered cacheably. The same test of
     the session as kb/web.py's private rule, so the two can never both apply."""
     return request.method in ("GET", "HEAD") and "_user_id" not in session
+
+
+def shared_read() -> bool:
+    """An anonymous read with no session at all (no user, no flashed message, no login cookie): a page is then the
+    same for everyone asking for the same path in the same language, so it may be kept whole and revalidated."""
+    return (anonymous_read() and not session
+            and current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") not in request.cookies)
 
 
 def etag_for(*parts: object) -> str | None:
@@ -51,11 +62,20 @@ def mark_public(response: Response, etag: str) -> Response:
     return response
 
 
-def not_modified(etag: str | None) -> Response | None:
+def mark_revalidate(response: Response, etag: str) -> Response:
+    """An HTML page for anonymous readers: kept by a browser or proxy only to be revalidated before each use
+    (``no-cache``), since its header holds the login link and the language switch; a 304 then costs no rendering."""
+    response.set_etag(etag)
+    response.vary.add("Cookie")
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+def not_modified(etag: str | None, mark=mark_public) -> Response | None:
     """304 without a body when the client already holds this answer (If-None-Match), else None."""
     if etag is None or not request.if_none_match.contains(etag):
         return None
-    return mark_public(Response(status=304), etag)
+    return mark(Response(status=304), etag)
 
 
 def check_api_request() -> Response | None:

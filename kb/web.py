@@ -34,6 +34,7 @@ SECURITY_HEADERS = {
 # A signed-in user's pages hold plans, drafts, exports of unpublished tasks and accounts: not for a shared ward
 # PC's disk cache or back/forward history.
 PRIVATE_CACHE = "private, no-store"
+_SECURITY_ITEMS = tuple((name.lower(), name, value) for name, value in SECURITY_HEADERS.items())
 
 
 def select_locale() -> str:
@@ -65,8 +66,10 @@ def init_app(app: Flask) -> None:
 
     @app.after_request
     def set_security_headers(response: Response) -> Response:
-        for name, value in SECURITY_HEADERS.items():
-            response.headers.setdefault(name, value)
+        # What setdefault per header would do, in one pass over the response's headers (half the cost; every
+        # response pays it, and a kept task page is little else).
+        present = {name.lower() for name in response.headers.keys()}
+        response.headers.extend([(name, value) for lower, name, value in _SECURITY_ITEMS if lower not in present])
         if request.is_secure:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
         if "_user_id" in session:  # signed in (or a stale cookie being refused): never cache the answer

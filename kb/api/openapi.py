@@ -53,9 +53,14 @@ DOCUMENT = {
     "paths": {
         "/api/v1/professions": {"get": {"summary": "Faggrupper", "responses": _responses(
             _list_of("#/components/schemas/ProfessionSummary"))}},
-        "/api/v1/professions/{slug}": {"get": {"summary": "En faggruppe", "parameters": [SLUG],
-                                               "responses": _responses(
-                                                   {"$ref": "#/components/schemas/ProfessionDetail"}, True)}},
+        "/api/v1/professions/{slug}": {"get": {
+            "summary": "En faggruppe",
+            "description": "Med en side af de opgaver, faggruppen løser i dag (tasks_held, limit/offset); "
+                           "tasks_held_total er antallet i alt. /api/v1/tasks?holder={slug} giver samme liste med "
+                           "filtre.",
+            "parameters": [SLUG, _param("limit", schema={"type": "integer", "minimum": 1, "maximum": 500}),
+                           _param("offset", schema={"type": "integer", "minimum": 0, "maximum": 10**9})],
+            "responses": _responses({"$ref": "#/components/schemas/ProfessionDetail"}, True)}},
         "/api/v1/professions/{slug}/shiftable": {"get": {
             "summary": "Opgaver faggruppen løser, som andre kan og må overtage",
             "description": "Kun realistiske overtagere (fit recommended eller trainable); en opgave uden nogen er "
@@ -120,14 +125,17 @@ DOCUMENT = {
         "ProfessionDetail": {"allOf": [{"$ref": "#/components/schemas/ProfessionSummary"}, {
             "type": "object",
             "required": ["description", "education", "settings", "competences", "reserved_area", "shortage",
-                         "tasks_held", "sources"],
+                         "tasks_held", "tasks_held_total", "limit", "offset", "sources"],
             "properties": {
                 "description": {"type": ["string", "null"]},
                 "settings": {"type": "array", "items": {"type": "string"}},
                 "competences": {"type": "array", "items": {"type": "object", "required": ["slug", "name"]}},
                 "reserved_area": {"type": "array", "items": {"type": "object"}},
                 "shortage": {"type": "array", "items": {"type": "object"}},
-                "tasks_held": {"type": "array", "items": {"$ref": "#/components/schemas/TaskRef"}},
+                "tasks_held": {"type": "array", "items": {"$ref": "#/components/schemas/TaskRef"},
+                               "description": "En side (limit/offset), efter titel"},
+                "tasks_held_total": {"type": "integer", "minimum": 0}, "limit": {"type": "integer"},
+                "offset": {"type": "integer"},
                 "sources": {"type": "array", "items": {"$ref": "#/components/schemas/Source"}}}}]},
         "TaskDetail": {"allOf": [{"$ref": "#/components/schemas/TaskRef"}, {
             "type": "object",

@@ -53,7 +53,9 @@ def profession_summary(p: Profession) -> dict[str, Any]:
             "education_level": p.education_level, "shortage_level": p.shortage_level}
 
 
-def profession_detail(p: Profession, held: list[Task], reserving: list[Provision]) -> dict[str, Any]:
+def profession_detail(p: Profession, held: list[Task], reserving: list[Provision], total: int | None = None,
+                      limit: int | None = None, offset: int = 0) -> dict[str, Any]:
+    """``held``: one page of the tasks held (``offset``, ``limit``), ``total`` of them in all."""
     return {
         **profession_summary(p),
         "legal_basis": p.legal_basis, "register_code": p.register_code, "description": p.description,
@@ -64,6 +66,7 @@ def profession_detail(p: Profession, held: list[Task], reserving: list[Provision
         "shortage": [{"metric": s.metric, "value": s.value, "unit": s.unit, "year": s.year, "note": s.note,
                       "sources": [citation(c) for c in s.citations]} for s in p.shortages],
         "tasks_held": [task_summary(t) for t in held],
+        "tasks_held_total": len(held) if total is None else total, "limit": limit, "offset": offset,
         "sources": [citation(c) for c in p.citations],
     }
 

@@ -13,15 +13,15 @@ fit takeover_for's; this module only gathers the records they name for print.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from kb import models as m
-from kb.catalogue import queries
+from kb.catalogue import held, queries
 from kb.extensions import db
-from kb.models.enums import OPEN_REVISION_STATUSES, TASK_CATEGORIES
+from kb.models.enums import OPEN_REVISION_STATUSES
 from kb.models.task import task_setting
 from kb.plans.service import ItemCheck, PlanSummary
 from kb.pdf import sheet
@@ -95,6 +95,16 @@ TAKEOVER_SHOWN = 20
 # Tasks held, per category, and reserved tasks the document lists (the most characteristic first); the annex has all.
 HELD_SHOWN = 12
 RESERVED_SHOWN = 15
+# The annex prints a full list only up to this many rows (some 20 pages); a longer one — the nurses hold 16,000
+# tasks at national size, and 364 reserved ones took 30 pages — is given as its count and the addresses of the
+# CSV/XLSX lists instead (issue 20, part 4). The seed's longest lists (150 tasks held, 260 take-overs) print whole.
+ANNEX_MAX = 300
+# The document's other lists, capped for the same six pages (the annex has them whole): the seed's longest — the
+# physicians' 15 reserving provisions, 47 competences, 11 offers — print whole; the nurses' 56, 199 and 24 at
+# national size ran the document to nine pages.
+RESERVING_SHOWN = 16
+COMPETENCES_SHOWN = 60
+OFFERS_SHOWN = 12
 # Medhjælpsbekendtgørelsen (BEK nr. 1219 af 11/12/2009): what a group without a reserved area of its own acts under,
 # and what a group with one delegates under.
 MEDHJAELP_PROVISIONS = ("bek1219-delegation", "bek1219-instruks", "bek1219-pligter")
@@ -109,9 +119,10 @@ class RoleDescription:
     setting: m.Setting | None
     stamp: KnowledgeStamp
     drafts: int
-    held: list[tuple[str, list[m.Task]]]
+    held_counts: list[tuple[str, int]]  # tasks held per category (in the setting)
+    held_chosen: list[m.Task]  # per category the HELD_SHOWN that characterise the group (kb.catalogue.held)
     takeover: list[tuple[Verdict, list[tuple[TaskFact, Result]]]]
-    reserved: list[ReservedRow]
+    reserved: list[ReservedRow]  # the reserved tasks printed: those shown, or in the annex all up to ANNEX_MAX
     reserving: list[m.Provision]
     competences: list[m.Competence]
     offers: list[m.Education]
@@ -120,10 +131,19 @@ class RoleDescription:
     annex: bool = False
     plan: PlanSummary | None = None
     plan_checks: list[ItemCheck] = field(default_factory=list)
+    held_all: list[tuple[str, list[m.Task]]] | None = None  # the annex's full list; None when over ANNEX_MAX
+    reserved_total: int = 0
+    reserved_law: list[m.Provision] = field(default_factory=list)  # annex: what every reserved task cites
+    exports: dict[str, str] = field(default_factory=dict)  # "tasks.csv", … → the list's absolute address
 
     @property
     def held_count(self) -> int:
-        return sum(len(tasks) for _, tasks in self.held)
+        return sum(n for _, n in self.held_counts)
+
+    @property
+    def takeover_in_annex(self) -> bool:
+        """The annex prints every take-over (else it gives the count and the lists' addresses)."""
+        return self.takeover_count <= ANNEX_MAX
 
     @property
     def takeover_count(self) -> int:
@@ -131,12 +151,12 @@ class RoleDescription:
 
     @property
     def held_shown(self) -> list[tuple[str, list[m.Task], int]]:
-        """Per category the tasks that characterise the group — held by the fewest other groups — up to HELD_SHOWN,
-        by title, and how many more the annex lists."""
+        """Per category the tasks that characterise the group — held by the fewest other groups, chosen in SQL
+        (kb.catalogue.held.characteristic) — up to HELD_SHOWN, by title, and how many more the full list has."""
         out = []
-        for category, tasks in self.held:
-            shown = sorted(tasks, key=lambda t: (len(t.holders), t.title))[:HELD_SHOWN]
-            out.append((category, sorted(shown, key=lambda t: t.title), len(tasks) - len(shown)))
+        for category, count in self.held_counts:
+            shown = sorted((t for t in self.held_chosen if t.category == category), key=lambda t: t.title)
+            out.append((category, shown, count - len(shown)))
         return out
 
     @property
@@ -146,7 +166,35 @@ class RoleDescription:
 
     @property
     def reserved_more(self) -> int:
-        return max(0, len(self.reserved) - RESERVED_SHOWN)
+        return max(0, self.reserved_total - RESERVED_SHOWN)
+
+    @property
+    def reserving_shown(self) -> list[m.Provision]:
+        return self.reserving[:RESERVING_SHOWN]
+
+    @property
+    def reserving_more(self) -> int:
+        return max(0, len(self.reserving) - RESERVING_SHOWN)
+
+    @property
+    def competences_shown(self) -> list[m.Competence]:
+        return self.competences[:COMPETENCES_SHOWN]
+
+    @property
+    def competences_more(self) -> int:
+        return max(0, len(self.competences) - COMPETENCES_SHOWN)
+
+    @property
+    def offers_shown(self) -> list[m.Education]:
+        return self.offers[:OFFERS_SHOWN]
+
+    @property
+    def offers_more(self) -> int:
+        return max(0, len(self.offers) - OFFERS_SHOWN)
+
+    @property
+    def reserved_in_annex(self) -> bool:
+        return len(self.reserved) == self.reserved_total
 
     @property
     def realistic_shown(self) -> list[tuple[TaskFact, Result]]:
@@ -174,6 +222,8 @@ class RoleDescription:
         for r in self.reserved:
             for p in (*r.reserving, *r.never):
                 seen.setdefault(p.id, p)
+        for p in self.reserved_law:  # the reserved tasks not printed (a list over ANNEX_MAX) cite these too
+            seen.setdefault(p.id, p)
         return list(seen.values())
 
 
@@ -196,10 +246,16 @@ def _groups(profession: m.Profession) -> list[m.Profession]:
     return [profession, *([profession.parent] if profession.parent else [])]
 
 
-def reserved_rows(slug: str, context: Context, only: set[str] | None) -> list[ReservedRow]:
+def reserved_entries(slug: str, context: Context, only: set[str] | None) -> list[ReservedTask]:
     """The engine's reserved area of the group (kb.whomay.service.reserved_area), limited to ``only`` (the setting's
-    tasks), with the task, provision and profession records the PDF prints."""
+    tasks): those a medhjælp may be given first, then the rest, each in the engine's order."""
     entries = [e for e in reserved_area(slug, context) or [] if only is None or e.task.slug in only]
+    return sorted(entries, key=lambda e: not e.delegable)
+
+
+def reserved_rows(entries: list[ReservedTask]) -> list[ReservedRow]:
+    """The given reserved tasks with the task, provision and profession records the PDF prints (a bounded list: the
+    caller takes what it prints)."""
     if not entries:
         return []
     tasks = {t.slug: t for t in db.session.scalars(sa.select(m.Task).where(
@@ -224,6 +280,18 @@ def _offers(profession: m.Profession, items) -> list[m.Education]:
         .options(selectinload(m.Education.competences)).order_by(m.Education.name)))
 
 
+def export_addresses(slug: str, context: Context) -> dict[str, str]:
+    """The absolute addresses of the profession page's full lists (kb/catalogue/export.py) in this context: paper
+    has no links, so the document prints them."""
+    from flask import url_for
+
+    args = {"setting": context.setting, "complexity": context.complexity, "organisation": context.organisation,
+            "date": context.on.isoformat() if context.on != date.today() else None}
+    args = {k: v for k, v in args.items() if v}
+    return {f"{what}.{fmt}": url_for(f"catalogue.profession_{what}_{fmt}", slug=slug, _external=True, **args)
+            for what in ("tasks", "takeover") for fmt in ("csv", "xlsx")}
+
+
 def role_description(slug: str, context: Context, plan: PlanSummary | None = None,
                      annex: bool = False) -> RoleDescription | None:
     """Everything the funktionsbeskrivelse says, for one profession in one context; None for an unknown slug. With
@@ -232,9 +300,14 @@ def role_description(slug: str, context: Context, plan: PlanSummary | None = Non
     if profession is None:
         return None
     setting = setting_by_slug(context.setting)
+    setting_id = setting.id if setting else None
     only = tasks_in_setting(setting)
-    held_tasks = [t for t in queries.tasks_held_by(profession) if only is None or t.slug in only]
-    held = [(c, [t for t in held_tasks if t.category == c]) for c in TASK_CATEGORIES]
+    # Counts and the few tasks the document names come from SQL; Task objects only for a bounded annex list.
+    held_counts = held.category_counts(profession.id, setting_id=setting_id)
+    full_held = None
+    if annex and sum(n for _, n in held_counts) <= ANNEX_MAX:
+        tasks = held.held_tasks(profession.id, setting_id)
+        full_held = [(c, [t for t in tasks if t.category == c]) for c, _ in held_counts]
     takeover = [(v, [(t, r) for t, r in items if only is None or t.slug in only])
                 for v, items in (takeover_for(slug, context) or [])]
     takeover = [(v, items) for v, items in takeover if items]
@@ -242,11 +315,20 @@ def role_description(slug: str, context: Context, plan: PlanSummary | None = Non
     competences = {c.slug: c for g in _groups(profession) for c in g.competences}
     reserving = {p.id: p for g in _groups(profession) for p in queries.reserving_provisions(g)}
     own_area = profession.authorised and bool(reserving)
-    offered = [tr for _, items in takeover for tr in items] if annex else realistic[:TAKEOVER_SHOWN]
+    takeover_count = sum(len(items) for _, items in takeover)
+    offered = ([tr for _, items in takeover for tr in items] if annex and takeover_count <= ANNEX_MAX
+               else realistic[:TAKEOVER_SHOWN])
+    entries = reserved_entries(slug, context, only)
+    printed = entries if annex and len(entries) <= ANNEX_MAX else entries[:RESERVED_SHOWN]
     return RoleDescription(
         profession=profession, context=context, setting=setting, stamp=knowledge_stamp(),
-        drafts=open_drafts("profession", slug), held=[(c, ts) for c, ts in held if ts], takeover=takeover,
-        reserved=reserved_rows(slug, context, only), reserving=list(reserving.values()),
+        drafts=open_drafts("profession", slug), held_counts=held_counts,
+        held_chosen=held.characteristic(profession.id, HELD_SHOWN, setting_id), held_all=full_held,
+        takeover=takeover,
+        reserved=reserved_rows(printed), reserved_total=len(entries), exports=export_addresses(slug, context),
+        reserved_law=provisions_by_slug(list(dict.fromkeys(
+            p.slug for e in entries for p in (*e.reserving, *e.never)))) if annex and printed != entries else [],
+        reserving=list(reserving.values()),
         competences=sorted(competences.values(), key=lambda c: c.name), offers=_offers(profession, offered),
         realistic=realistic, medhjaelp=provisions_by_slug(DELEGATING_PROVISIONS if own_area else MEDHJAELP_PROVISIONS),
         annex=annex, plan=plan,

@@ -83,3 +83,16 @@ def patch_verdicts(old: Mapping[int, Verdict], scope: Scope,
     if touched:
         kept.update(judge(load_task_facts_by_id(m.Task.id.in_(sorted(touched)))))
     return MappingProxyType(kept)
+
+
+def by_task_title(entries) -> tuple:
+    """Entries with a ``task`` fact, by its title and slug (in Python, as takeover_groups sorts)."""
+    return tuple(sorted(entries, key=lambda e: by_title(e.task)))
+
+
+def patch_entries(old: tuple, scope: Scope, redo: Callable[[], list]) -> tuple | None:
+    """Entries with a ``task`` fact (the reserved area): the touched tasks' dropped, ``redo()``'s added, by title;
+    None when the change reaches beyond named tasks."""
+    if not scope.within(*TASK_SCOPED):
+        return None
+    return by_task_title([e for e in old if e.task.slug not in scope.tasks] + redo())

@@ -29,7 +29,9 @@ from kb.rules import (
 from kb.models.law import provision_reserved_to
 from kb.models.task import task_provision
 from kb.whomay.facts import Catalogue, load_catalogue, make_context
-from kb.whomay.patches import patch_shortlist, patch_takeover, patch_verdicts, takeover_groups
+from kb.whomay.patches import (
+    by_task_title, patch_entries, patch_shortlist, patch_takeover, patch_verdicts, takeover_groups,
+)
 from kb.whomay.task_facts import load_task_fact, load_task_facts, load_task_facts_by_id, load_task_facts_held_by
 
 
@@ -247,6 +249,16 @@ def _family(name: str, context: Context) -> str:
     return name if context.on == date.today() else f"{name}.dated"
 
 
+def kept_family(name: str, context: Context) -> str:
+    """The cache family for a value kept per context: today's, or the ".dated" one (kb/caches.py)."""
+    return _family(name, context)
+
+
+def context_key(context: Context) -> str:
+    """The part of a kept value's key that names its context."""
+    return _context_key(context)
+
+
 def _context_key(context: Context) -> str:
     return f"{context.setting}|{context.complexity}|{context.on.isoformat()}|{context.organisation}"
 
@@ -323,9 +335,11 @@ class ReservedTask:
         return bool(self.delegable_to)
 
 
-def reserved_area(profession_slug: str, context: Context) -> list[ReservedTask] | None:
+def reserved_area(profession_slug: str, context: Context) -> tuple[ReservedTask, ...] | None:
     """The tasks the law reserves to the group in the context, by title, each with who else the engine lets do it;
-    None for an unknown slug."""
+    None for an unknown slug. Kept per process and knowledge version, and brought up to date for the tasks a
+    publication touches: the nurses' reserved area on a national catalogue asks the engine about thousands of tasks
+    for every profession (4 s), and every role description needs it."""
     catalogue = load_catalogue()
     profession = catalogue.profession(profession_slug)
     if profession is None:
@@ -334,19 +348,29 @@ def reserved_area(profession_slug: str, context: Context) -> list[ReservedTask] 
     reserving_here = sa.select(task_provision.c.task_id).join(
         provision_reserved_to, provision_reserved_to.c.provision_id == task_provision.c.provision_id).join(
         m.Profession, m.Profession.id == provision_reserved_to.c.profession_id).where(m.Profession.slug.in_(groups))
-    out = []
-    for fact in load_task_facts(m.Task.id.in_(reserving_here)):
-        found = reservation(fact, profession, context)
-        if found is None:  # not in force on the date, not for this complexity, or another organisation's
-            continue
-        others = [p for p in catalogue.professions if not _member(p, found)]
-        results = who_may(fact, others, context, catalogue.knowledge)
-        out.append(ReservedTask(
-            task=fact, reserving=found.reserving, never=found.never,
-            delegable_to=tuple(r.profession for r in results if r.verdict.by_delegation),
-            by_law=tuple(r.profession for r in results
-                         if r.verdict in (Verdict.INDEPENDENT, Verdict.INDEPENDENT_AFTER_TRAINING))))
-    return out
+
+    def entries(facts) -> list[ReservedTask]:
+        out = []
+        for fact in facts:
+            found = reservation(fact, profession, context)
+            if found is None:  # not in force on the date, not for this complexity, or another organisation's
+                continue
+            others = [p for p in catalogue.professions if not _member(p, found)]
+            results = who_may(fact, others, context, catalogue.knowledge)
+            out.append(ReservedTask(
+                task=fact, reserving=found.reserving, never=found.never,
+                delegable_to=tuple(r.profession for r in results if r.verdict.by_delegation),
+                by_law=tuple(r.profession for r in results
+                             if r.verdict in (Verdict.INDEPENDENT, Verdict.INDEPENDENT_AFTER_TRAINING))))
+        return out
+
+    def touched(scope) -> list[TaskFact]:
+        return load_task_facts(m.Task.id.in_(reserving_here) & m.Task.slug.in_(sorted(scope.tasks))) \
+            if scope.tasks else []
+
+    return cached(db.session, _family("whomay.reserved", context), f"{profession_slug}|{_context_key(context)}",
+                  lambda: by_task_title(entries(load_task_facts(m.Task.id.in_(reserving_here)))),
+                  patch=lambda old, scope: patch_entries(old, scope, lambda: entries(touched(scope))))
 
 
 def _member(profession: ProfessionFact, found) -> bool:

@@ -24,7 +24,7 @@ HOLDER = "sygeplejerske"
 @pytest.fixture
 def builds(monkeypatch):
     """How often the full builds ran: the real loaders, counted on the way through."""
-    calls = {"shortlist": 0, "takeover": 0}
+    calls = {"shortlist": 0, "takeover": 0, "facts": 0}
     held_by, every = service.load_task_facts_held_by, service.load_task_facts
 
     def counted_held_by(slug):
@@ -33,7 +33,9 @@ def builds(monkeypatch):
 
     def counted_every(where, *args, **kwargs):
         calls["takeover"] += 1
-        return every(where, *args, **kwargs)
+        found = every(where, *args, **kwargs)
+        calls["facts"] += len(found)
+        return found
 
     monkeypatch.setattr(service, "load_task_facts_held_by", counted_held_by)
     monkeypatch.setattr(service, "load_task_facts", counted_every)
@@ -261,3 +263,22 @@ def test_the_kept_verdicts_follow_a_publication(app, monkeypatch):
         assert gone not in patched and changed in patched
         assert dict(patched) == dict(_fresh(lambda: service.all_verdicts(taker, make_context())))
         assert service.verdicts_for([changed, gone], taker, make_context()) == {changed: patched[changed]}
+
+
+def test_the_kept_reserved_area_follows_a_publication(app, builds):
+    """The role description's reserved area after a reserved task's change equals a fresh build."""
+    with app.app_context():
+        knowledge_state.clear()
+        before = service.reserved_area(HOLDER, make_context())
+        assert isinstance(before, tuple) and before
+        slug = before[0].task.slug
+        doc = document_of(db.session, "task", slug)
+        doc["title"] = "Å " + doc["title"]  # to the end of the list
+        publish_document(db.session, "task", doc)
+        db.session.commit()
+        reads = builds["facts"]
+        patched = service.reserved_area(HOLDER, make_context())
+        assert builds["facts"] == reads + 1  # only the touched task read again (the full build reads them all)
+        assert len(before) > 1
+        assert patched[-1].task.slug == slug and patched[-1].task.title.startswith("Å ")
+        assert patched == _fresh(lambda: service.reserved_area(HOLDER, make_context()))

@@ -3,6 +3,7 @@ importing another, and the spreadsheet columns are exactly the document schema's
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -87,6 +88,17 @@ def test_no_route_module_imports_another():
         if routes:
             offenders[name] = sorted(routes)
     assert offenders == {}
+
+
+def test_rate_limits_are_set_in_one_module():
+    """kb/auth/limits.py lets every request it sets no limit for skip the limiter: a limit set anywhere else would
+    silently never count, so no other module may set one."""
+    calls = re.compile(r"\blimiter\.(limit|shared_limit|exempt)\(|\bLimiter\(")
+    offenders = sorted(str(p.relative_to(ROOT)) for p in _modules().values()
+                       if p.name != "limits.py" and calls.search(p.read_text(encoding="utf-8")))
+    assert offenders == []
+    limits = (ROOT / "kb" / "auth" / "limits.py").read_text(encoding="utf-8")
+    assert calls.search(limits) and "default_limits=[]" in limits
 
 
 def test_spreadsheet_columns_are_the_document_fields():
