@@ -241,3 +241,23 @@ def pdf_repeat_figures(app: Flask, profession: str, repeats: int = 20) -> PdfRep
 
     repeated = timed([again] * repeats)
     return PdfRepeatFigures(first_ms, repeated, tuple(caches), _pages(first.data), len(first.data))
+
+
+def pdf_after_change(app: Flask, profession: str) -> float:
+    """Milliseconds of the role PDF's first request after one of the group's tasks is published (title corrected,
+    committed): the store has nothing under the new token, the kept answers are brought up to date."""
+    from kb.extensions import db
+
+    def publish(suffix: str) -> None:
+        _publish_title(db.session, held_task_slugs(db.session, profession, 1)[0], suffix)
+
+    client = app.test_client()
+    in_app(app, publish, " (rettet)")  # a render under a new token first: what a running server has built
+    client.get(f"/professions/{profession}/role.pdf")
+    in_app(app, publish, " (rettet igen)")
+    started = time.perf_counter()
+    response = client.get(f"/professions/{profession}/role.pdf")
+    elapsed = (time.perf_counter() - started) * 1000
+    if response.status_code != 200 or response.headers.get("X-KB-Cache") != "miss":
+        raise RuntimeError(f"role PDF after a change: HTTP {response.status_code}, {response.headers.get('X-KB-Cache')}")
+    return elapsed

@@ -107,7 +107,7 @@ FIGURES = (
     "publish one change (a task's title, the one write path, reindex included; p95)",
     "shiftable, largest profession: built from nothing (a new process, or a change of professions)",
     "profession page `/professions/<slug>` p95 (largest profession, take-over list kept)",
-    "role PDF, national (largest profession; first render, take-over list kept)",
+    "role PDF, national (largest profession; first render after a published task change)",
     "role PDF, national: pages",
     "role PDF, repeated (from the store; p95)",
     "role PDF, national, from nothing (a fresh process)",

@@ -56,6 +56,10 @@ FAMILIES: dict[str, Family] = {f.name: f for f in (
            "profession|setting|complexity|date|organisation", keep=8),
     Family("catalogue.takeover_view.dated", "the same for another date than today", "as catalogue.takeover_view",
            keep=2),
+    Family("catalogue.held_counts", "the tasks a group holds, counted by category (profession page, role PDF)",
+           "profession id|setting id", keep=32),
+    Family("catalogue.held_first_page", "the first page of the tasks a group holds (the profession page)",
+           "profession id|setting id|page size", keep=32),
     Family("search.vocabulary", "the search index's vocabulary and synonym table (query analysis)", "—", keep=4),
 )}
 

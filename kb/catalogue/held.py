@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 
 from kb.catalogue.queries import _escape_like  # the search's own LIKE escaping: a typed % or _ is a character
 from kb.extensions import db
+from kb.knowledge_state import cached
 from kb.models import Task
 from kb.models.enums import TASK_CATEGORIES
 from kb.models.task import task_holder, task_setting
@@ -67,10 +68,16 @@ def _where(stmt, profession_id: int, category: str | None, q: str, setting_id: i
 
 
 def category_counts(profession_id: int, q: str = "", setting_id: int | None = None) -> list[tuple[str, int]]:
-    """(category, number held) in the catalogue's category order, leaving out empty categories."""
-    found = dict(db.session.execute(_where(
-        sa.select(Task.category, sa.func.count()), profession_id, None, q, setting_id).group_by(Task.category)).all())
-    return [(c, found[c]) for c in TASK_CATEGORIES if found.get(c)]
+    """(category, number held) in the catalogue's category order, leaving out empty categories. Without words,
+    kept per knowledge version (every visit of the page and every role description asks; 15 ms for nurses)."""
+    def count() -> tuple[tuple[str, int], ...]:
+        found = dict(db.session.execute(_where(sa.select(Task.category, sa.func.count()), profession_id, None, q,
+                                               setting_id).group_by(Task.category)).all())
+        return tuple((c, found[c]) for c in TASK_CATEGORIES if found.get(c))
+
+    if q:
+        return list(count())
+    return list(cached(db.session, "catalogue.held_counts", f"{profession_id}|{setting_id}", count))
 
 
 def _rows(stmt) -> list[HeldRow]:
@@ -89,10 +96,16 @@ def held_count(profession_id: int, category: str | None = None, q: str = "", set
 
 def held_rows(profession_id: int, category: str | None = None, q: str = "", limit: int = 50, offset: int = 0,
               setting_id: int | None = None) -> list[HeldRow]:
-    """One page of the held tasks matching the filter, by category, then title."""
-    ids = (_where(sa.select(Task.id), profession_id, category, q, setting_id)
-           .order_by(Task.category, Task.title, Task.id).limit(limit).offset(offset).subquery())
-    return _rows(_columns(ids))
+    """One page of the held tasks matching the filter, by category, then title; the first page of all of them —
+    what most visits of the page show — kept per knowledge version."""
+    def rows() -> tuple[HeldRow, ...]:
+        ids = (_where(sa.select(Task.id), profession_id, category, q, setting_id)
+               .order_by(Task.category, Task.title, Task.id).limit(limit).offset(offset).subquery())
+        return tuple(_rows(_columns(ids)))
+
+    if category or q or offset:
+        return list(rows())
+    return list(cached(db.session, "catalogue.held_first_page", f"{profession_id}|{setting_id}|{limit}", rows))
 
 
 def held_page(profession_id: int, category: str | None = None, q: str = "", limit: int = 50, offset: int = 0,

@@ -177,10 +177,17 @@ def profession(slug: str):
         context_args = {k: kept[k] for k in ("setting", "complexity", "date", "organisation") if k in kept}
         return url_for(f"catalogue.profession_{what}_{fmt}", slug=slug, **context_args)
 
+    # One url_for, not one per listed task (a tenth of the page's time for its 200-odd links, profiled): slugs are
+    # URL-safe (kb.knowledge.schema.SLUG_RE), so the address is the route's prefix and the slug.
+    prefix = url_for("catalogue.task", slug="-").removesuffix("-")
+
+    def task_href(task_slug: str) -> str:
+        return prefix + task_slug
+
     return render_template(
         "catalogue/profession.html", profession=profession, page=page, link=link, export_url=export_url,
         setting=setting, reserving=queries.reserving_provisions(profession),
-        per_page=profession_page.HELD_PER_PAGE)
+        per_page=profession_page.HELD_PER_PAGE, task_href=task_href)
 
 
 def _export(slug: str, what: str, fmt: str):

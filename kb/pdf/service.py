@@ -12,6 +12,7 @@ fit takeover_for's; this module only gathers the records they name for print.
 """
 from __future__ import annotations
 
+import heapq
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -126,7 +127,8 @@ class RoleDescription:
     reserving: list[m.Provision]
     competences: list[m.Competence]
     offers: list[m.Education]
-    realistic: list[tuple[TaskFact, Result]] = field(default_factory=list)  # all, best first
+    realistic: list[tuple[TaskFact, Result]] = field(default_factory=list)  # the first TAKEOVER_SHOWN, best first
+    realistic_total: int = 0  # how many take-overs are realistic
     medhjaelp: list[m.Provision] = field(default_factory=list)  # BEK 1219: acting as, or delegating to, medhjælp
     annex: bool = False
     plan: PlanSummary | None = None
@@ -203,12 +205,12 @@ class RoleDescription:
     @property
     def realistic_more(self) -> int:
         """Realistic take-overs beyond the ones listed (they are in the annex)."""
-        return max(0, len(self.realistic) - TAKEOVER_SHOWN)
+        return max(0, self.realistic_total - TAKEOVER_SHOWN)
 
     @property
     def not_realistic_count(self) -> int:
         """Take-overs the group may do but only after an education: in the annex, not in the document."""
-        return self.takeover_count - len(self.realistic)
+        return self.takeover_count - self.realistic_total
 
     @property
     def own_reserved_area(self) -> bool:
@@ -227,12 +229,18 @@ class RoleDescription:
         return list(seen.values())
 
 
-def realistic_first(takeover) -> list[tuple[TaskFact, Result]]:
-    """The take-overs the group can realistically do (fit recommended or trainable): recommended first, then on its
-    own authority before by delegation, then the fewest training hours, then by title."""
-    items = [(t, r) for _, group in takeover for t, r in group if r.fit in REALISTIC_FITS]
-    return sorted(items, key=lambda tr: (REALISTIC_FITS.index(tr[1].fit), tr[1].legal != "independent",
-                                         tr[1].training.hours or 0, tr[0].title))
+def realistic_first(takeover, count: int | None = None) -> tuple[list[tuple[TaskFact, Result]], int]:
+    """The first ``count`` (all: None) take-overs the group can realistically do (fit recommended or trainable):
+    recommended first, then on its own authority before by delegation, then the fewest training hours, then by
+    title; and how many there are. Only the first are sorted: the nurses may take over 26,000 tasks nationally."""
+    rank = {fit: n for n, fit in enumerate(REALISTIC_FITS)}
+    items = [(t, r) for _, group in takeover for t, r in group if r.fit in rank]
+
+    def key(tr):
+        return rank[tr[1].fit], tr[1].legal != "independent", tr[1].training.hours or 0, tr[0].title
+
+    first = sorted(items, key=key) if count is None else heapq.nsmallest(count, items, key=key)
+    return first, len(items)
 
 
 def provisions_by_slug(slugs) -> list[m.Provision]:
@@ -311,7 +319,7 @@ def role_description(slug: str, context: Context, plan: PlanSummary | None = Non
     takeover = [(v, [(t, r) for t, r in items if only is None or t.slug in only])
                 for v, items in (takeover_for(slug, context) or [])]
     takeover = [(v, items) for v, items in takeover if items]
-    realistic = realistic_first(takeover)
+    realistic, realistic_total = realistic_first(takeover, TAKEOVER_SHOWN)
     competences = {c.slug: c for g in _groups(profession) for c in g.competences}
     reserving = {p.id: p for g in _groups(profession) for p in queries.reserving_provisions(g)}
     own_area = profession.authorised and bool(reserving)
@@ -330,7 +338,7 @@ def role_description(slug: str, context: Context, plan: PlanSummary | None = Non
             p.slug for e in entries for p in (*e.reserving, *e.never)))) if annex and printed != entries else [],
         reserving=list(reserving.values()),
         competences=sorted(competences.values(), key=lambda c: c.name), offers=_offers(profession, offered),
-        realistic=realistic, medhjaelp=provisions_by_slug(DELEGATING_PROVISIONS if own_area else MEDHJAELP_PROVISIONS),
+        realistic=realistic, realistic_total=realistic_total, medhjaelp=provisions_by_slug(DELEGATING_PROVISIONS if own_area else MEDHJAELP_PROVISIONS),
         annex=annex, plan=plan,
         plan_checks=[c for c in plan.checks if c.item.to_profession.slug == slug] if plan else [])
 
