@@ -146,3 +146,14 @@ def _organisation_name(slug: str) -> str:
 
     catalogue = load_catalogue()
     return catalogue.display("organisation", slug, catalogue.knowledge.organisation_name(slug))
+
+
+def request_context():
+    """The engine's context from the request's parameters (kb.whomay.service.parse_context); a bad one is a 400
+    with its Danish message naming the parameter."""
+    from kb.whomay.service import BadContext, parse_context
+
+    try:
+        return parse_context(request.args)
+    except BadContext as exc:
+        abort(400, description=str(exc))

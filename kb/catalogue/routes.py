@@ -12,6 +12,7 @@ from markupsafe import Markup
 from kb.catalogue import bp, entities, export, held, profession_page, queries
 from kb.catalogue.takeover_view import takeover_view
 from kb.extensions import db
+from kb.web import request_context
 from kb.httpcache import etag_for, mark_revalidate, not_modified, shared_read
 from kb.auth.roles import EDITORS, has_role
 from kb.i18n import current_language, localized
@@ -38,10 +39,7 @@ def home():
 
 @bp.get("/tasks/<slug>")
 def task(slug: str):
-    try:
-        context = parse_context(request.args)
-    except BadContext as exc:
-        abort(400, description=str(exc))
+    context = request_context()
     # An anonymous reader without a session gets the page every such reader of this path gets: tagged from the
     # knowledge token, the language, today and the path (304 before any work), and kept whole beside its article.
     shared = shared_read()
@@ -196,10 +194,7 @@ def _export(slug: str, what: str, fmt: str):
     profession = db.session.scalar(sa.select(Profession).where(Profession.slug == slug))
     if profession is None:
         abort(404, description=gettext("Faggruppen findes ikke."))
-    try:
-        context = parse_context(request.args)
-    except BadContext as exc:
-        abort(400, description=str(exc))
+    context = request_context()
     if what == "tasks":
         setting = held.setting_of(context.setting)
         header, rows = export.held_header(), export.held_rows(profession.id, setting.id if setting else None)

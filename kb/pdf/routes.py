@@ -13,12 +13,12 @@ from kb import httpcache
 from kb import models as m
 from kb.auth.roles import PLANNERS, role_required
 from kb.extensions import db
+from kb.web import request_context
 from kb.knowledge_state import current_token
 from kb.pdf import bp, render, service, store
 from kb.pdf.render import PDF_MIMETYPE
 from kb.plans.service import own_plan_or_404 as own_plan  # the plan page's access rule, shared so they cannot drift
 from kb.plans.service import PlanSummary, summarise
-from kb.whomay.service import BadContext, parse_context
 
 
 def pdf_response(data: bytes, filename: str, private: bool = False) -> Response:
@@ -71,10 +71,7 @@ def _stored(key: str, filename: str, build) -> Response:
 
 
 def _context():
-    try:
-        return parse_context(request.args)
-    except BadContext as exc:
-        abort(400, description=str(exc))
+    return request_context()
 
 
 def _plan_from_args() -> tuple[PlanSummary | None, Response | None]:

@@ -10,8 +10,9 @@ from flask_login import current_user
 from kb import models as m
 from kb.auth.roles import PLANNERS, has_role
 from kb.extensions import db
+from kb.web import request_context
 from kb.i18n import english
-from kb.whomay.service import BadContext, parse_context, shiftable_for
+from kb.whomay.service import shiftable_for
 from kb.workbench import bp
 
 PER_PAGE = 50  # tasks per page: nurses hold 16,000 on a national catalogue
@@ -27,10 +28,7 @@ def move_away():
     holder = next((p for p in professions if p.slug == slug), None)
     if holder is None:
         abort(404, description=gettext("Faggruppen findes ikke."))
-    try:
-        context = parse_context(request.args)
-    except BadContext as exc:
-        abort(400, description=str(exc))
+    context = request_context()
     recommended_only = request.args.get("anbefalede") == "1"
     found = shiftable_for(slug, context, limit_takers=TAKERS, recommended_only=recommended_only)
     try:
