@@ -168,15 +168,19 @@ def held_task_slugs(session: Session, profession: str, count: int) -> list[str]:
         .where(m.Profession.slug == profession, m.Task.status == "published").order_by(m.Task.id).limit(count)))
 
 
-def _publish_title(session: Session, slug: str, suffix: str) -> None:
-    """An editor's title correction through the one write path, committed (the benchmark database is a copy)."""
+def _publish_title(session: Session, slug: str, suffix: str, commit: bool = True) -> None:
+    """An editor's title correction through the one write path (check, load, reindex, history, audit), committed
+    (the benchmark database is a copy) or only flushed, for the caller to roll back."""
     from kb.knowledge import Publication, publish
     from kb.knowledge.documents import document_of
 
     document = document_of(session, "task", slug)
     document["title"] = (document["title"] + suffix)[:300]
     publish(session, [("task", document, "bench")], Publication("publish", reason="benchmark"))
-    session.commit()
+    if commit:
+        session.commit()
+    else:
+        session.flush()
 
 
 def in_app(app: Flask, func, *args):
@@ -191,21 +195,15 @@ def in_app(app: Flask, func, *args):
 
 
 def publish_figures(session: Session, runs: int = 5) -> Timing:
-    """One editor's change published through the one write path (check, load, reindex, history, audit), each in a
-    transaction rolled back afterwards so every run changes the same catalogue."""
-    from kb.knowledge import Publication, publish
-    from kb.knowledge.documents import document_of
-
+    """One editor's change published through the one write path, each in a transaction rolled back afterwards so
+    every run changes the same catalogue."""
     # the seed's own tasks (loaded first): the synthetic ones cite report lines no report has
     slugs = list(session.scalars(sa.select(m.Task.slug).where(m.Task.status == "published").order_by(m.Task.id)
                                  .limit(runs)))
 
     def one(slug: str) -> None:
-        document = document_of(session, "task", slug)
-        document["title"] = (document["title"] + " (rettet)")[:300]
         try:
-            publish(session, [("task", document, "bench")], Publication("publish", reason="benchmark"))
-            session.flush()
+            _publish_title(session, slug, " (rettet)", commit=False)
         finally:
             session.rollback()
 

@@ -208,8 +208,8 @@ def shiftable_for(profession_slug: str, context: Context, limit_takers: int = 5,
         return tuple(ranked(load_task_facts_held_by(profession_slug)))
 
     fits = ("recommended",) if recommended_only else ("recommended", "trainable")
-    items = cached(db.session, _family("whomay.shortlist", context),
-                   f"{profession_slug}|{_context_key(context)}|{limit_takers}|{','.join(fits)}", build,
+    items = cached(db.session, kept_family("whomay.shortlist", context),
+                   f"{profession_slug}|{context_key(context)}|{limit_takers}|{','.join(fits)}", build,
                    patch=lambda old, scope: patch_shortlist(old, scope, ranked))
     return Shiftable(holder=profession_slug, shortlist=items, context=context, catalogue=catalogue)
 
@@ -240,26 +240,18 @@ def takeover_for(profession_slug: str, context: Context):
                 groups.setdefault(result.verdict, []).append((fact, result))
         return takeover_groups(groups)
 
-    return cached(db.session, _family("whomay.takeover", context), f"{profession_slug}|{_context_key(context)}", build,
-                  patch=lambda old, scope: patch_takeover(old, scope, judge))
-
-
-def _family(name: str, context: Context) -> str:
-    """Today's answers and other dates' in separate families (kb/caches.py): walking dates never evicts today's."""
-    return name if context.on == date.today() else f"{name}.dated"
+    return cached(db.session, kept_family("whomay.takeover", context), f"{profession_slug}|{context_key(context)}",
+                  build, patch=lambda old, scope: patch_takeover(old, scope, judge))
 
 
 def kept_family(name: str, context: Context) -> str:
-    """The cache family for a value kept per context: today's, or the ".dated" one (kb/caches.py)."""
-    return _family(name, context)
+    """The cache family for a value kept per context: today's, or its ".dated" twin (kb/caches.py), so walking dates
+    never evicts today's answers."""
+    return name if context.on == date.today() else f"{name}.dated"
 
 
 def context_key(context: Context) -> str:
     """The part of a kept value's key that names its context."""
-    return _context_key(context)
-
-
-def _context_key(context: Context) -> str:
     return f"{context.setting}|{context.complexity}|{context.on.isoformat()}|{context.organisation}"
 
 
@@ -282,7 +274,7 @@ def all_verdicts(profession_slug: str, context: Context) -> Mapping[int, Verdict
     def judge(facts: dict[int, TaskFact]) -> dict[int, Verdict]:
         return {i: who_may_one(f, profession, context, catalogue.knowledge).verdict for i, f in facts.items()}
 
-    return cached(db.session, _family("whomay.verdicts", context), f"{profession_slug}|{_context_key(context)}",
+    return cached(db.session, kept_family("whomay.verdicts", context), f"{profession_slug}|{context_key(context)}",
                   lambda: MappingProxyType(judge(load_task_facts_by_id(sa.true()))),
                   patch=lambda old, scope: patch_verdicts(old, scope, judge))
 
@@ -368,7 +360,7 @@ def reserved_area(profession_slug: str, context: Context) -> tuple[ReservedTask,
         return load_task_facts(m.Task.id.in_(reserving_here) & m.Task.slug.in_(sorted(scope.tasks))) \
             if scope.tasks else []
 
-    return cached(db.session, _family("whomay.reserved", context), f"{profession_slug}|{_context_key(context)}",
+    return cached(db.session, kept_family("whomay.reserved", context), f"{profession_slug}|{context_key(context)}",
                   lambda: by_task_title(entries(load_task_facts(m.Task.id.in_(reserving_here)))),
                   patch=lambda old, scope: patch_entries(old, scope, lambda: entries(touched(scope))))
 

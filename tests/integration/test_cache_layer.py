@@ -82,9 +82,8 @@ def test_every_cache_is_a_declared_family():
                 family = node.args[1] if len(node.args) > 1 else None
                 if isinstance(family, ast.Constant):
                     used.add(family.value)
-                else:  # today's family or its ".dated" twin (kb.whomay.service._family, kept_family outside it)
-                    assert isinstance(family, ast.Call) and family.func.id in ("_family", "kept_family"), \
-                        ast.dump(node)
+                else:  # today's family or its ".dated" twin (kb.whomay.service.kept_family)
+                    assert isinstance(family, ast.Call) and family.func.id == "kept_family", ast.dump(node)
                     used |= {family.args[0].value, family.args[0].value + ".dated"}
     assert used and used <= set(FAMILIES), used - set(FAMILIES)
     assert used == set(FAMILIES)  # and nothing is declared that nothing uses
