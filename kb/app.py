@@ -58,7 +58,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         app.config.from_mapping(config)
     _private_sqlite_file(app.config["SQLALCHEMY_DATABASE_URI"])
 
-    from kb import i18n
+    from kb import formats, i18n
     from kb import knowledge_state  # noqa: F401 - its session hooks rewrite the knowledge token on commit
     from kb import models  # noqa: F401 - register every table before migrations look at metadata
     from kb.extensions import babel, configure_sqlite, csrf, db, login_manager, migrate
@@ -89,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
     web.init_app(app)
     i18n.init_app(app)
+    formats.init_app(app)
     app.register_blueprint(catalogue_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(workbench_bp)

@@ -43,6 +43,7 @@ def settings_from_environment(instance_path: Path, overrides: dict | None = None
         "KB_SEED_DIR": os.environ.get("KB_SEED_DIR", str(PROJECT_ROOT / "seed")),
         "KB_SHARED_DIR": os.environ.get("KB_SHARED_DIR", str(PROJECT_ROOT.parent / "shared")),
         "BABEL_DEFAULT_LOCALE": "da",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Copenhagen",  # stored times are naive UTC; pages and PDFs show local time
         "BABEL_TRANSLATION_DIRECTORIES": str(PROJECT_ROOT / "translations"),
         "KB_LANGUAGES": ["da", "en"],
         "SESSION_COOKIE_HTTPONLY": True,

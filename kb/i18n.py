@@ -46,6 +46,13 @@ def localized(obj, field: str = "name") -> str:
     return danish
 
 
+def say(phrase) -> str:
+    """An engine phrase (a condition, or a reason's text) in the request's language. Placeholder until the engine
+    returns coded phrases: today it renders the Danish text."""
+    text = getattr(phrase, "text", phrase)
+    return str(text)
+
+
 def lang_url(code: str) -> str:
     """The current page (path and query) in another language."""
     args = [(k, v) for k, v in request.args.items(multi=True) if k != "lang"] + [("lang", code)]
@@ -76,3 +83,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.globals.update(localized=localized, lang_url=lang_url, current_language=current_language,
                                  LANGUAGE_NAMES=LANGUAGE_NAMES)
     app.jinja_env.filters["localized"] = localized
+    app.jinja_env.filters["say"] = say
