@@ -47,10 +47,38 @@ def localized(obj, field: str = "name") -> str:
 
 
 def say(phrase) -> str:
-    """An engine phrase (a condition, or a reason's text) in the request's language. Placeholder until the engine
-    returns coded phrases: today it renders the Danish text."""
-    text = getattr(phrase, "text", phrase)
-    return str(text)
+    """An engine phrase (a condition, or a reason) in the request's language. Danish pages print its text; English
+    pages render its code through the catalogue, naming professions, competences and organisations in English.
+    Text from the knowledge base (a rule's own condition, a provision's scope) has no code and stays Danish."""
+    from flask_babel import gettext
+
+    from kb.rules.phrases import Phrase, render
+
+    phrase = getattr(phrase, "text", phrase)
+    if not english() or not isinstance(phrase, Phrase):
+        return str(phrase)
+    names = _english_names()
+    return render(phrase, gettext, lambda name: names.get((name.kind, name.slug)) or name.text)
+
+
+def _english_names() -> dict[tuple[str, str], str]:
+    """(kind, slug) → English name for the request, read once (a few hundred short rows, English pages only)."""
+    from flask import g
+
+    names = getattr(g, "_kb_english_names", None)
+    if names is None:
+        import sqlalchemy as sa
+
+        from kb.extensions import db
+        from kb.models import Competence, Organisation, Profession
+
+        names = {}
+        for kind, model in (("profession", Profession), ("competence", Competence),
+                            ("organisation", Organisation)):
+            for slug, name_en in db.session.execute(sa.select(model.slug, model.name_en).where(model.name_en != "")):
+                names[(kind, slug)] = name_en
+        g._kb_english_names = names
+    return names
 
 
 def lang_url(code: str) -> str:

@@ -57,20 +57,21 @@ from dataclasses import dataclass
 
 from .facts import Context, Knowledge, ProfessionFact, ProvisionFact, Requirement, RuleFact, TaskFact
 from .fit import assess, evidence_for, supported
+from .phrases import Name, Names, Phrase, noted
 from .verdict import MissingCompetence, ProvisionRef, Reason, Result, Verdict
 
 __all__ = ["who_may", "who_may_one", "reservation", "Reservation", "COND_DELEGATION_RAMME", "COND_DELEGATION_DUTIES", "COND_WRITTEN_INSTRUCTION"]
 
-COND_DELEGATION_RAMME = "Rammedelegation kræver skriftlig instruks"
-COND_DELEGATION_DUTIES = "Den delegerende har ansvar for udvælgelse, instruktion og tilsyn"
-COND_WRITTEN_INSTRUCTION = "Skriftlig instruks påkrævet"
-ORG = "Aftale eller lokal regel (organisatorisk, ikke lov)"
+COND_DELEGATION_RAMME = Phrase("ramme_needs_instruction")
+COND_DELEGATION_DUTIES = Phrase("delegator_duties")
+COND_WRITTEN_INSTRUCTION = Phrase("written_instruction")
+ORG = Phrase("org")
 
+# (delegation provision role, the phrase of the reason citing it)
 _DELEGATION_ROLE_TEXTS = (
-    ("delegation", "En autoriseret sundhedsperson kan lade en medhjælp udføre forbeholdt virksomhed "
-                   "(konkret delegation eller rammedelegation)"),
-    ("ramme_instruction", "Rammedelegation kræver skriftlige instrukser"),
-    ("duties", "Den delegerende har ansvar for udvælgelse, instruktion og tilsyn med medhjælpen"),
+    ("delegation", Phrase("role_delegation")),
+    ("ramme_instruction", Phrase("role_ramme_instruction")),
+    ("duties", Phrase("role_duties")),
 )
 
 
@@ -134,7 +135,7 @@ class _TaskView:
 
 def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowledge: Knowledge) -> Result:
     on = context.on
-    pname = profession.name
+    pname = Name("profession", profession.slug, profession.name)
     provisions, reserving, groups, never = view.provisions, view.reserving, view.groups, view.never
     rules = [r for r in view.rules if r.covers(profession)]
     member = any(profession.covers(g) for g in groups)
@@ -149,20 +150,20 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
     # (a) legal deny
     legal_deny = [r for r in rules if r.kind == "legal" and r.effect == "deny"]
     if legal_deny:
-        return blocked([Reason("legal", _noted(f"Lovgivningen udelukker, at {pname} udfører opgaven", r.note),
+        return blocked([Reason("legal", noted(Phrase("legal_excludes", profession=pname), r.note),
                                _ref(r.provision)) for r in legal_deny])
 
     # (b) reserved and never delegable, outside the group
     if groups and not member and not legal_allow and not legal_medhjaelp and never:
-        reasons = [_reservation_reason(p, knowledge, f", som {pname} ikke hører til") for p in reserving]
-        reasons += [Reason(p.kind, "Opgaven må aldrig delegeres til en medhjælp", _ref(p)) for p in never]
+        reasons = [_reservation_reason(p, knowledge, "reserved_outside", pname) for p in reserving]
+        reasons += [Reason(p.kind, Phrase("never_delegable"), _ref(p)) for p in never]
         return blocked(reasons)
 
     # (c) organisational deny
     org_deny = [r for r in rules if r.kind == "organisational" and r.effect == "deny"]
     if org_deny:
         return blocked([Reason("organisational",
-                               _noted(f"{_org(r, knowledge)}: {pname} må ikke udføre opgaven", r.note),
+                               noted(Phrase("org_denies", org=_org(r, knowledge), profession=pname), r.note),
                                _ref(r.provision)) for r in org_deny])
 
     # (d) the base verdict
@@ -172,25 +173,23 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
     if member:
         verdict = Verdict.INDEPENDENT
         own = [p for p in reserving if any(profession.covers(g) for g in p.reserved_to)]
-        reasons += [_reservation_reason(p, knowledge, f", som {pname} hører til") for p in own]
+        reasons += [_reservation_reason(p, knowledge, "reserved_member", pname) for p in own]
         conditions += _scopes(own, context)
     elif groups and legal_allow:
         verdict = Verdict.INDEPENDENT
-        reasons += [_reservation_reason(p, knowledge, f", men {pname} har særlig lovhjemmel") for p in reserving]
+        reasons += [_reservation_reason(p, knowledge, "reserved_special", pname) for p in reserving]
         conditions += _scopes([r.provision for r in legal_allow if r.provision is not None], context)
     elif groups:
         verdict = Verdict.DELEGATION
         delegable_from = tuple(groups)
-        names = _join([knowledge.profession_name(g) for g in groups], "eller")
-        conditions += [f"Kun som medhjælp ved delegation fra {names} (konkret delegation eller rammedelegation)",
+        conditions += [Phrase("delegation_only", groups=_names(groups, knowledge, "eller")),
                        COND_DELEGATION_RAMME, COND_DELEGATION_DUTIES]
         if len(reserving) > 1:  # a group whose right is scoped can delegate only what it may do itself
             for p in reserving:
                 for scope in _scopes([p], context):
-                    who = _join([knowledge.profession_name(g) for g in sorted(p.reserved_to)], "og")
-                    conditions.append(f"Delegation fra {who} kun inden for deres egen ret: {scope}")
-        reasons += [_reservation_reason(p, knowledge, f"; {pname} kan kun udføre den som medhjælp ved delegation")
-                    for p in reserving]
+                    conditions.append(Phrase("delegation_within_scope",
+                                             groups=_names(sorted(p.reserved_to), knowledge, "og"), scope=scope))
+        reasons += [_reservation_reason(p, knowledge, "reserved_delegation", pname) for p in reserving]
         for role, text in _DELEGATION_ROLE_TEXTS:
             prov = knowledge.delegation_provisions.get(role)
             if prov is not None and prov.in_force(on):
@@ -199,15 +198,15 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
         verdict = Verdict.INDEPENDENT
         prov = knowledge.delegation_provisions.get("unreserved")
         cite = prov if prov is not None and prov.in_force(on) else None
-        reasons.append(Reason(cite.kind if cite else "legal", "Opgaven er ikke forbeholdt en bestemt faggruppe",
-                              _ref(cite)))
+        reasons.append(Reason(cite.kind if cite else "legal", Phrase("unreserved"), _ref(cite)))
 
     # 4. written instruction (skriftlig instruks)
     for p in provisions:
         if p.effect == "requires_written_instruction":
             conditions.append(COND_WRITTEN_INSTRUCTION)
-            who = "Lovgivningen" if p.kind == "legal" else ORG
-            reasons.append(Reason(p.kind, f"{who} kræver skriftlig instruks for opgaven", _ref(p)))
+            text = Phrase("law_requires_instruction") if p.kind == "legal" else \
+                Phrase("org_requires_instruction", org=ORG)
+            reasons.append(Reason(p.kind, text, _ref(p)))
 
     # 5. allow / conditions rules
     lifted = member or bool(legal_allow) or not groups
@@ -221,8 +220,7 @@ def _judge(view: _TaskView, profession: ProfessionFact, context: Context, knowle
     # says; there the gap is advice (råd), shown but not turned into "…efter oplæring".
     missing, competence_reasons = _competence_gap(view.requirements, profession, knowledge)
     if missing and (member or (groups and legal_allow)):
-        competence_reasons = [Reason("competence", f"Råd (ændrer ikke den lovlige ret): {r.text}")
-                              for r in competence_reasons]
+        competence_reasons = [Reason("competence", Phrase("advice", advice=r.text)) for r in competence_reasons]
     elif missing:
         verdict = Verdict.INDEPENDENT_AFTER_TRAINING if verdict is Verdict.INDEPENDENT \
             else Verdict.DELEGATION_AFTER_TRAINING
@@ -245,7 +243,7 @@ def _rule_in_context(rule: RuleFact, context: Context) -> bool:
     return rule.complexity is None or rule.complexity == context.complexity
 
 
-_COMPLEXITY_DA = {"uncomplicated": "ukomplicerede forløb", "complex": "komplekse forløb"}
+_ONLY_AT = {"uncomplicated": "only_uncomplicated", "complex": "only_complex"}
 
 
 def _scopes(provisions: Iterable[ProvisionFact], context: Context) -> list[str]:
@@ -256,34 +254,36 @@ def _scopes(provisions: Iterable[ProvisionFact], context: Context) -> list[str]:
         if p.scope:
             out.append(p.scope)
         elif p.complexity is not None and context.complexity is None:
-            out.append(f"Gælder kun ved {_COMPLEXITY_DA[p.complexity]}")
+            out.append(Phrase(_ONLY_AT[p.complexity]))
     return out
 
 
-def _org(rule: RuleFact, knowledge: Knowledge) -> str:
+def _org(rule: RuleFact, knowledge: Knowledge) -> Phrase:
     """"Aftale eller lokal regel …", with where it holds when it is not national."""
     where = rule.scope_organisation
-    return f"{ORG}, {knowledge.organisation_name(where)}" if where else ORG
+    if not where:
+        return ORG
+    return Phrase("org_at", organisation=Name("organisation", where, knowledge.organisation_name(where)))
 
 
-def _rule_text(rule: RuleFact, pname: str, lifted: bool, knowledge: Knowledge) -> str:
+def _rule_text(rule: RuleFact, pname: Name, lifted: bool, knowledge: Knowledge) -> Phrase:
     if rule.kind == "legal":
-        text = {"allow": f"Særligt lovhjemlet: {pname} må udføre opgaven selvstændigt",
-                "delegation": f"Særligt lovhjemlet: {pname} må udføre opgaven som medhjælp ved delegation, "
-                              f"selv om den ellers ikke kan delegeres"}.get(
-            rule.effect, f"Lovgivningen stiller betingelser for, at {pname} udfører opgaven")
+        code = {"allow": "special_allow", "delegation": "special_delegation"}.get(rule.effect, "legal_conditions")
+        text = Phrase(code, profession=pname)
     elif rule.effect == "allow":
-        text = f"{_org(rule, knowledge)} tillader, at {pname} udfører opgaven"
-        if not lifted:
-            text += " – det ophæver ikke lovens forbehold, så kun som medhjælp ved delegation"
+        text = Phrase("org_allows" if lifted else "org_allows_reserved", org=_org(rule, knowledge), profession=pname)
     else:
-        text = f"{_org(rule, knowledge)} stiller betingelser for, at {pname} udfører opgaven"
-    return _noted(text, rule.note)
+        text = Phrase("org_conditions", org=_org(rule, knowledge), profession=pname)
+    return noted(text, rule.note)
 
 
-def _reservation_reason(p: ProvisionFact, knowledge: Knowledge, tail: str) -> Reason:
-    names = _join([knowledge.profession_name(g) for g in sorted(p.reserved_to)], "og")
-    return Reason(p.kind, f"Opgaven hører under forbeholdt virksomhed for {names}{tail}", _ref(p))
+def _names(slugs: Iterable[str], knowledge: Knowledge, word: str) -> Names:
+    return Names(tuple(Name("profession", g, knowledge.profession_name(g)) for g in slugs), word)
+
+
+def _reservation_reason(p: ProvisionFact, knowledge: Knowledge, code: str, pname: Name) -> Reason:
+    groups = _names(sorted(p.reserved_to), knowledge, "og")
+    return Reason(p.kind, Phrase(code, groups=groups, profession=pname), _ref(p))
 
 
 def _competence_gap(requirements: Sequence[Requirement], profession: ProfessionFact,
@@ -296,24 +296,16 @@ def _competence_gap(requirements: Sequence[Requirement], profession: ProfessionF
     desirable = [c for c in _unique(q.competence for q in relevant if q.level == "desirable") if c not in required]
     missing = [MissingCompetence(c, knowledge.competence_name(c), knowledge.offers_for(c, profession))
                for c in required]
-    reasons = [Reason("competence", f"Mangler kompetencen: {m.name}") for m in missing]
-    reasons += [Reason("competence", f"Ønskelig kompetence: {knowledge.competence_name(c)}") for c in desirable]
+    reasons = [Reason("competence", Phrase("missing_competence", competence=Name("competence", m.slug, m.name)))
+               for m in missing]
+    reasons += [Reason("competence", Phrase("desirable_competence",
+                                            competence=Name("competence", c, knowledge.competence_name(c))))
+                for c in desirable]
     return missing, reasons
 
 
 def _ref(p: ProvisionFact | None) -> ProvisionRef | None:
     return ProvisionRef.from_fact(p) if p is not None else None
-
-
-def _noted(text: str, note: str) -> str:
-    note = (note or "").strip()
-    return f"{text}. {note}" if note else text
-
-
-def _join(names: Sequence[str], word: str) -> str:
-    if len(names) <= 1:
-        return "".join(names)
-    return f"{', '.join(names[:-1])} {word} {names[-1]}"
 
 
 def _unique(items: Iterable) -> list:

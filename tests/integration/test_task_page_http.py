@@ -89,3 +89,33 @@ def test_a_query_of_other_parameters_is_served_but_not_kept_with_its_page(client
     assert plain.status_code == 200 and plain.data != odd.data  # the login link carries the asked path
     assert client.get("/tasks/findes-ikke").status_code == 404
     assert "ETag" not in client.get("/tasks/findes-ikke").headers
+
+
+def test_the_answer_itself_is_english_on_an_english_page(app, client):
+    """Issue 21 part 3: reasons and conditions are rendered from the engine's codes in the page's language."""
+    import re
+
+    from kb.rules.phrases import TEXTS
+
+    def phrases(html: str) -> list[str]:
+        found = re.findall(r'data-phrase="(?:condition|reason)">(.*?)</(?:li|span)>', html, re.S)
+        return [re.sub(r"\s+", " ", f).strip() for f in found]
+
+    danish = phrases(client.get(f"{PAGE}?lang=da").get_data(as_text=True))
+    english = phrases(client.get(f"{PAGE}?lang=en").get_data(as_text=True))
+    assert len(english) == len(danish) > 20
+    assert any("Kun som medhjælp ved delegation fra" in d for d in danish)
+    # The fixed words of every Danish template (the text between its placeholders) appear on no English line.
+    fragments = {part.strip(" .:;,") for t in TEXTS.values() for part in re.split(r"%\(\w+\)s", t)}
+    fragments = {f for f in fragments if len(f) > 12}
+    leftovers = [e for e in english if any(f in e for f in fragments)]
+    assert leftovers == []
+    assert any(e.startswith("Only as an assistant by delegation from") for e in english)
+    from kb.extensions import db
+    from kb.models import Profession
+
+    with app.app_context():  # the groups are named by their English names from the knowledge base
+        doctor = db.session.query(Profession).filter_by(slug="laege").one()
+        name_en, name_da = doctor.name_en, doctor.name
+    assert name_en and any(name_en in e for e in english)
+    assert not any(f" {name_da}," in e or e.endswith(f" {name_da}") for e in english)
