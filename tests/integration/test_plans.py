@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import html
 import re
+from decimal import Decimal
 
 import pytest
 import sqlalchemy as sa
@@ -125,3 +126,55 @@ def test_csv_copy_delete_and_privacy(app, planner, client):
     make_user(app, "anden", "planner")
     login(planner, "anden")
     assert planner.get(f"/plans/{plan_id}").status_code == 404
+
+
+# Danish numbers typed into a plan: a decimal comma means what a Danish reader means (issue 21 part 4, UX F3).
+
+def _items(app, plan_id):
+    with app.app_context():
+        return db.session.execute(sa.select(m.ShiftPlanItem.occurrences_per_week, m.ShiftPlanItem.minutes_each)
+                                  .where(m.ShiftPlanItem.plan_id == plan_id)
+                                  .order_by(m.ShiftPlanItem.id)).all()
+
+
+def test_a_danish_2_5_stays_2_5_and_so_does_2_point_5(app, planner):
+    (task, taker), (task2, taker2) = _shiftable_rows(planner)[:2]
+    first = _quick_add(planner, task, taker, occurrences="2,5", minutes="10")
+    assert first.status_code == 302
+    plan_id = _plan_id(first)
+    assert _quick_add(planner, task2, taker2, plan=str(plan_id), occurrences="2.5", minutes="7,5").status_code == 302
+    stored = _items(app, plan_id)
+    assert [(Decimal(str(o)), Decimal(str(mi))) for o, mi in stored] == [(Decimal("2.5"), Decimal("10")),
+                                                                        (Decimal("2.5"), Decimal("7.5"))]
+
+
+def test_hours_per_fte_with_a_decimal_comma_and_a_thousands_point(app, planner):
+    task, taker = _shiftable_rows(planner)[0]
+    plan_id = _plan_id(_quick_add(planner, task, taker))
+
+    def edit(hours):
+        token = csrf_token(planner, f"/plans/{plan_id}/edit")
+        with app.app_context():
+            version = db.session.get(m.ShiftPlan, plan_id).version_id
+        return planner.post(f"/plans/{plan_id}/edit", data={
+            "csrf_token": token, "title": "Afsnit 7", "unit": "", "hours_per_fte": hours, "notes": "",
+            "version_id": str(version)})
+
+    assert edit("32,5").status_code == 302
+    with app.app_context():
+        assert Decimal(str(db.session.get(m.ShiftPlan, plan_id).hours_per_fte)) == Decimal("32.5")
+    refused = edit("1.924")  # a Danish thousands point: 1924 hours, outside 1–80, not 1.924
+    body = html.unescape(refused.get_data(as_text=True))
+    assert "Skal ligge mellem 1 og 80 timer." in body  # the form is shown again with the error
+    assert 'value="1.924"' in body  # kept as typed
+    with app.app_context():
+        assert Decimal(str(db.session.get(m.ShiftPlan, plan_id).hours_per_fte)) == Decimal("32.5")
+
+
+def test_not_a_number_is_refused_in_danish_with_the_input_kept(app, planner):
+    task, taker = _shiftable_rows(planner)[0]
+    response = _quick_add(planner, task, taker, occurrences="to", minutes="10")
+    body = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "Skriv et tal, fx 2,5." in body and "Not a valid decimal value" not in body
+    assert 'value="to"' in body
